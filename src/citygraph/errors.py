@@ -1,0 +1,42 @@
+"""One error family for citygraph, each kind with its exit code.
+
+Only the CLI turns these into exit codes; library code raises them and never calls sys.exit.
+"""
+
+from __future__ import annotations
+
+
+class CitygraphError(Exception):
+    """Base class: something the user can fix, with a message saying how."""
+
+    exit_code = 2
+
+
+class ValidationFailed(CitygraphError):
+    """The data does not conform to the shapes (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class BadInput(CitygraphError):
+    """Input that cannot be read or used: a file, a parameter, an option (exit 2)."""
+
+    exit_code = 2
+
+
+class RemoteError(CitygraphError):
+    """A remote endpoint failed, timed out or answered nonsense; or the offline cache missed (exit 3)."""
+
+    exit_code = 3
+
+
+EXIT_CODES = {
+    0: "success",
+    1: "validation failed: the data does not conform to the shapes",
+    2: "bad input or usage: a file that does not parse, an unknown option or parameter, a wrong value",
+    3: "remote or network failure: an endpoint that failed, timed out or answered nonsense; an offline cache miss",
+}

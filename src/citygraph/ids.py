@@ -1,0 +1,66 @@
+"""Minting citygraph IRIs: places by QID, partnerships by the unordered pair, events by slug.
+
+Places are keyed by their Wikidata QID where one exists (names collide, QIDs do not); a
+partnership by its two place keys in a fixed order, so the same tie from two sources is one
+node; events by the partnership key, a kind slug and the date at the source's precision.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import BadInput
+from .namespaces import EVENT, PARTNERSHIP, PLACE
+
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def is_qid(text: str) -> bool:
+    return bool(QID_RE.match(text))
+
+
+def check_qid(text: str, where: str = "QID") -> str:
+    if not is_qid(text):
+        raise BadInput(f"{where}: {text!r} is not a Wikidata item id (Q followed by digits, e.g. Q16666)")
+    return text
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, hyphenated: 'Bien Hòa City' -> 'bien-hoa-city'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _key_order(key: str) -> tuple:
+    # QIDs sort by number (Q11751 before Q16666, Q9 before Q10); other keys after them, by text.
+    return (0, int(key[1:]), "") if is_qid(key) else (1, 0, key)
+
+
+def place_key(place_iri: str) -> str:
+    return str(place_iri).rsplit("/", 1)[-1]
+
+
+def place_iri(key: str):
+    return PLACE[key]
+
+
+def pair_key(a: str, b: str) -> str:
+    """The unordered pair of two place keys (QIDs or slugs): 'Q11751-Q16666'."""
+    if a == b:
+        raise BadInput(f"a partnership needs two different places, got {a} twice")
+    first, second = sorted((a, b), key=_key_order)
+    return f"{first}-{second}"
+
+
+def partnership_iri(a: str, b: str):
+    return PARTNERSHIP[pair_key(a, b)]
+
+
+def event_iri(pair: str, kind_slug: str, date: str | None = None, n: int | None = None):
+    """event/<pair>-<kind>-<date>[-n]: the date as the source gives it (1978, 2012-02, 2012-02-21).
+
+    Hyphens, not slashes, so the IRI is a valid Turtle prefixed name (event:Q11751-Q16666-suspension-2012-02-21).
+    """
+    tail = kind_slug + (f"-{date}" if date else "") + (f"-{n}" if n else "")
+    return EVENT[f"{pair}-{tail}"]

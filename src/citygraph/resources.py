@@ -1,0 +1,67 @@
+"""Locates the packaged ontology/, data/ and queries/ folders.
+
+In a wheel they are shipped as package data under citygraph/_packaged/; in a source checkout
+(or an editable install) they are the top-level folders of the repository.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+_KINDS = ("ontology", "data", "queries")
+
+
+def _root_for(kind: str) -> Path:
+    packaged = Path(str(files("citygraph"))) / "_packaged" / kind
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / kind
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"citygraph's {kind}/ folder is missing from the installation (looked in {packaged} and {checkout})")
+
+
+def ontology_dir() -> Path:
+    return _root_for("ontology")
+
+
+def data_dir() -> Path:
+    return _root_for("data")
+
+
+def queries_dir() -> Path:
+    return _root_for("queries")
+
+
+def ontology_files() -> list[Path]:
+    """OWL and SKOS files: every ontology/**/*.ttl except shapes and alignments, sorted."""
+    root = ontology_dir()
+    return sorted(
+        p for p in root.rglob("*.ttl")
+        if not p.name.endswith(".shapes.ttl") and "alignments" not in p.relative_to(root).parts
+    )
+
+
+def shapes_files() -> list[Path]:
+    return sorted(ontology_dir().rglob("*.shapes.ttl"))
+
+
+def alignment_files() -> list[Path]:
+    root = ontology_dir() / "alignments"
+    return sorted(root.rglob("*.ttl")) if root.is_dir() else []
+
+
+def context_file() -> Path:
+    return ontology_dir() / "context.jsonld"
+
+
+def data_sources() -> dict[str, list[Path]]:
+    """Each sub-folder of data/ is one source and one named graph; its *.ttl files, sorted."""
+    root = data_dir()
+    out: dict[str, list[Path]] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        ttl = sorted(folder.rglob("*.ttl"))
+        if ttl:
+            out[folder.name] = ttl
+    return out

@@ -1,0 +1,121 @@
+"""SHACL validation into a typed report: focus node, path, severity, constraint, message."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import rdflib
+from rdflib.namespace import RDF
+
+from .errors import ValidationFailed
+from .namespaces import SH
+from .rdfio import to_rdflib
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    severity: str  # Violation | Warning | Info
+    focus: str
+    path: str | None
+    constraint: str  # the constraint component, e.g. sh:MinCountConstraintComponent
+    shape: str | None
+    message: str
+    value: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[Result]
+    graph: rdflib.Graph | None = None
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r.severity] = out.get(r.severity, 0) + 1
+        return out
+
+    def to_text(self, limit: int | None = None) -> str:
+        lines = [f"conforms: {'yes' if self.conforms else 'no'}; " + ", ".join(f"{n} {k.lower()}(s)" for k, n in sorted(self.counts().items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9))) if self.results else f"conforms: {'yes' if self.conforms else 'no'}; no results"]
+        shown = self.results if limit is None else self.results[:limit]
+        for r in shown:
+            lines.append(f"[{r.severity}] {r.focus}")
+            lines.append(f"    path:       {r.path or '-'}")
+            lines.append(f"    constraint: {r.constraint}" + (f" (shape {r.shape})" if r.shape else ""))
+            if r.value is not None:
+                lines.append(f"    value:      {r.value}")
+            lines.append(f"    message:    {r.message}")
+        if limit is not None and len(self.results) > limit:
+            lines.append(f"... and {len(self.results) - limit} more (use --format json for all)")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
+
+    def to_turtle(self) -> str:
+        return (self.graph or rdflib.Graph()).serialize(format="turtle")
+
+
+def _short(term) -> str | None:
+    if term is None:
+        return None
+    s = str(term)
+    if s.startswith(str(SH)):
+        return "sh:" + s[len(str(SH)):]
+    return s
+
+
+def report_from_graph(results_graph: rdflib.Graph) -> ValidationReport:
+    """Turn pyshacl's results graph into a sorted, typed report."""
+    results = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        g = results_graph
+        sev = g.value(node, SH.resultSeverity)
+        results.append(Result(
+            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+            focus=str(g.value(node, SH.focusNode)),
+            path=_short(g.value(node, SH.resultPath)),
+            constraint=_short(g.value(node, SH.sourceConstraintComponent)) or "",
+            shape=None if isinstance(g.value(node, SH.sourceShape), rdflib.BNode) else _short(g.value(node, SH.sourceShape)),
+            message=str(g.value(node, SH.resultMessage) or ""),
+            value=None if g.value(node, SH.value) is None else str(g.value(node, SH.value)),
+        ))
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path or "", r.constraint, r.message))
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=results_graph)
+
+
+def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph | None = None) -> ValidationReport:
+    import pyshacl
+
+    # Warnings do not make pyshacl's `conforms` false for us: we judge by violations only.
+    _conforms, results_graph, _text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True,
+    )
+    return report_from_graph(results_graph)
+
+
+def validate_built(built) -> ValidationReport:
+    """Validate data + inferred triples (with the ontology alongside) against the shapes."""
+    data = to_rdflib(built.store, built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else []))
+    shapes = to_rdflib(built.store, built.shape_graphs)
+    return validate_graphs(data, shapes)
+
+
+def raise_if_violations(report: ValidationReport) -> None:
+    if report.violations:
+        raise ValidationFailed(
+            f"the data does not conform: {len(report.violations)} violation(s)\n" + report.to_text(limit=20),
+            report=report,
+        )
