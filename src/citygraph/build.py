@@ -60,12 +60,17 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     scope: 'all' loads every data/ source; 'nanjing' (or any source name) loads only that one.
     extra: further RDF files, each into a named graph of its own.
     """
+    from . import world
+
     store = ox.Store()
     sources = resources.data_sources()
+    # The world layer is CSV/TSV in data/world/, imported straight into quads (world.py).
+    with_world = world.available() and scope in ("all", world.WORLD)
     if scope != "all":
-        if scope not in sources:
-            raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(sorted(sources))}")
-        sources = {scope: sources[scope]}
+        if scope not in sources and not with_world:
+            choices = sorted(set(sources) | ({world.WORLD} if world.available() else set()))
+            raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
+        sources = {scope: sources[scope]} if scope in sources else {}
     for path in resources.ontology_files():
         load_file(store, path, str(GRAPH_ONTOLOGY))
     for path in resources.shapes_files():
@@ -76,6 +81,8 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         for path in files:
             load_file(store, path, g)
         data_graphs.append(g)
+    if with_world:  # after the curated data, which it checks bothness's countries against
+        data_graphs.append(world.import_world(store))
     for path in extra:
         g = extra_graph_name(path)
         if g in data_graphs:
@@ -87,7 +94,9 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         ontology_graphs=[str(GRAPH_ONTOLOGY)],
         shape_graphs=[str(GRAPH_SHAPES)],
         data_graphs=data_graphs,
-        sources={k: list(v) for k, v in sources.items()} | {extra_graph_name(p): [Path(p)] for p in extra},
+        sources={k: list(v) for k, v in sources.items()}
+        | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})
+        | {extra_graph_name(p): [Path(p)] for p in extra},
     )
 
 
