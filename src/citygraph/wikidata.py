@@ -1,0 +1,285 @@
+"""The Wikidata client: a polite, cached SPARQL SELECT over SPARQLWrapper.
+
+Polite (STYLE 7, and the Wikidata Query Service's User-Agent policy): a descriptive
+User-Agent, a timeout, retries with back-off that honour `Retry-After` on 429/503, `VALUES`
+batches of bounded size, and requests made one at a time. Every valid answer is kept on disk,
+keyed by endpoint and query text, so a repeated run is reproducible and `--offline` replays
+the very bytes that were received. Only a complete, parseable answer is ever cached.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import http.client
+import json
+import os
+import socket
+import time
+import urllib.error
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import BadInput, RemoteError
+from .ids import check_qid
+
+DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
+HOMEPAGE = "https://w3id.org/citygraph"
+ENV_ENDPOINT = "CITYGRAPH_WIKIDATA_ENDPOINT"
+ENV_CACHE_DIR = "CITYGRAPH_CACHE_DIR"
+ENV_TIMEOUT = "CITYGRAPH_WIKIDATA_TIMEOUT"
+ENV_RETRIES = "CITYGRAPH_WIKIDATA_RETRIES"
+ENV_BACKOFF = "CITYGRAPH_WIKIDATA_BACKOFF"
+ENV_MAX_WAIT = "CITYGRAPH_WIKIDATA_MAX_WAIT"
+ENV_BATCH = "CITYGRAPH_WIKIDATA_BATCH"
+
+DEFAULT_TIMEOUT = 60.0  # WDQS itself stops a query after 60 s
+DEFAULT_RETRIES = 4
+DEFAULT_BACKOFF = 2.0  # seconds before the first retry, doubled each time
+DEFAULT_MAX_WAIT = 300.0  # a Retry-After longer than this is a failure, not a nap
+DEFAULT_BATCH = 50
+MAX_BATCH = 200  # long VALUES lists make WDQS slow and URLs too long
+GET_LIMIT = 1800  # longer queries go by POST (WDQS caches GETs, so prefer them)
+
+# Statuses worth another try: rate limits, overload and gateway trouble.
+RETRY_AFTER_STATUSES = {429, 503}
+TRANSIENT_STATUSES = {500, 502, 504}
+
+
+def user_agent() -> str:
+    return f"citygraph/{__version__} ({HOMEPAGE}; city-diplomacy knowledge graph) SPARQLWrapper python-urllib"
+
+
+def cache_root() -> Path:
+    """$CITYGRAPH_CACHE_DIR or ~/.cache/citygraph."""
+    env = os.environ.get(ENV_CACHE_DIR)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
+
+
+def _env_number(name: str, default: float, kind=float, minimum: float = 0):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return kind(default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise BadInput(f"${name}={raw!r} is not a number; unset it or give e.g. {kind(default)}") from None
+    if value < minimum:
+        raise BadInput(f"${name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def values_block(var: str, qids: Iterable[str]) -> str:
+    """A `VALUES ?var { wd:Q1 wd:Q2 }` block from validated QIDs (never raw text)."""
+    terms = " ".join(f"wd:{check_qid(q, f'--city/QID {q!r}')}" for q in qids)
+    return f"VALUES ?{var} {{ {terms} }}"
+
+
+def batches(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class _Retry(Exception):
+    """One failed attempt that may succeed if tried again."""
+
+    def __init__(self, problem: str, wait: float | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.wait = wait
+
+
+@dataclass
+class WikidataClient:
+    """SELECT queries against a Wikidata-shaped SPARQL endpoint, cached on disk."""
+
+    endpoint: str | None = None
+    offline: bool = False
+    refresh: bool = False
+    cache_dir: Path | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    backoff: float | None = None
+    max_wait: float | None = None
+    batch_size: int | None = None
+    say: Callable[[str], None] = lambda _msg: None
+    sleep: Callable[[float], None] = time.sleep
+    requests_made: int = field(default=0, init=False)
+    cache_hits: int = field(default=0, init=False)
+
+    def __post_init__(self):
+        self.endpoint = self.endpoint or os.environ.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT
+        if not self.endpoint.startswith(("http://", "https://")):
+            raise BadInput(f"--endpoint {self.endpoint!r}: give an http(s) URL of a SPARQL endpoint, e.g. {DEFAULT_ENDPOINT}")
+        if self.offline and self.refresh:
+            raise BadInput("--offline and --refresh exclude each other: offline reads only the cache, refresh bypasses it")
+        self.cache_dir = Path(self.cache_dir).expanduser() if self.cache_dir else cache_root() / "wikidata"
+        if self.timeout is None:
+            self.timeout = _env_number(ENV_TIMEOUT, DEFAULT_TIMEOUT, float, 0.01)
+        if self.retries is None:
+            self.retries = _env_number(ENV_RETRIES, DEFAULT_RETRIES, int, 0)
+        if self.backoff is None:
+            self.backoff = _env_number(ENV_BACKOFF, DEFAULT_BACKOFF, float, 0)
+        if self.max_wait is None:
+            self.max_wait = _env_number(ENV_MAX_WAIT, DEFAULT_MAX_WAIT, float, 0)
+        if self.batch_size is None:
+            self.batch_size = _env_number(ENV_BATCH, DEFAULT_BATCH, int, 1)
+        if not 1 <= self.batch_size <= MAX_BATCH:
+            raise BadInput(f"batch size {self.batch_size}: choose between 1 and {MAX_BATCH} QIDs per VALUES block")
+
+    # -- cache ---------------------------------------------------------------------------------
+
+    def cache_key(self, query: str) -> str:
+        return hashlib.sha256(f"{self.endpoint}\n{query}".encode("utf-8")).hexdigest()
+
+    def cache_path(self, query: str) -> Path:
+        return self.cache_dir / f"{self.cache_key(query)}.json"
+
+    def _store(self, query: str, raw: bytes) -> None:
+        path = self.cache_path(query)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The query beside the answer, so a person can see what a cache file holds.
+        _atomic_write(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode("utf-8"))
+        _atomic_write(path, raw)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def select_raw(self, query: str) -> bytes:
+        """The SPARQL JSON answer to a SELECT, as the exact bytes received (or cached)."""
+        path = self.cache_path(query)
+        if not self.refresh and path.is_file():
+            self.cache_hits += 1
+            return path.read_bytes()
+        if self.offline:
+            raise RemoteError(
+                f"offline: no cached answer from {self.endpoint} for this query (cache file {path} is missing). "
+                "Run once without --offline to fill the cache, or check --endpoint and $CITYGRAPH_CACHE_DIR."
+            )
+        raw = self._fetch(query)
+        self._store(query, raw)
+        return raw
+
+    def select(self, query: str) -> list[dict]:
+        """The bindings of a SELECT: one dict per row, variable -> SPARQL JSON term."""
+        return _parse(self.select_raw(query))["results"]["bindings"]
+
+    def select_batched(self, template: str, var: str, qids: Iterable[str]) -> list[dict]:
+        """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
+        unique = sorted(set(qids), key=lambda q: int(q[1:]) if q[1:].isdigit() else 0)
+        rows: list[dict] = []
+        for chunk in batches(unique, self.batch_size):
+            rows.extend(self.select(template.replace("{values}", values_block(var, chunk))))
+        return rows
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    def _fetch(self, query: str) -> bytes:
+        attempts = self.retries + 1
+        problem = ""
+        for attempt in range(1, attempts + 1):
+            try:
+                self.requests_made += 1
+                return self._attempt(query)
+            except _Retry as retry:
+                problem = retry.problem
+                if attempt == attempts:
+                    break
+                wait = retry.wait if retry.wait is not None else min(60.0, self.backoff * 2 ** (attempt - 1))
+                if wait > self.max_wait:
+                    raise RemoteError(
+                        f"{self.endpoint}: {problem}; it asks us to wait {wait:.0f} s, more than the {self.max_wait:.0f} s "
+                        f"we allow (${ENV_MAX_WAIT}). Try again later."
+                    ) from None
+                self.say(f"{self.endpoint}: {problem}; retry {attempt} of {self.retries} in {wait:g} s")
+                self.sleep(wait)
+        raise RemoteError(
+            f"{self.endpoint}: {problem} (gave up after {attempts} attempt{'s' if attempts != 1 else ''}). "
+            f"Check the endpoint URL, try again later, or raise ${ENV_RETRIES} / ${ENV_TIMEOUT}."
+        )
+
+    def _attempt(self, query: str) -> bytes:
+        from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        sparql = SPARQLWrapper(self.endpoint, agent=user_agent())
+        sparql.setReturnFormat(JSON)
+        sparql.setOnlyConneg(True)  # no format=/output= parameters: plain SPARQL protocol
+        sparql.setTimeout(self.timeout)
+        sparql.setMethod(GET if len(query) <= GET_LIMIT else POST)
+        sparql.setQuery(query)
+        try:
+            response = sparql.query().response
+            raw = response.read()
+            content_type = response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as err:
+            reason = f"HTTP {err.code} {err.reason}"
+            if err.code in RETRY_AFTER_STATUSES:
+                raise _Retry(reason, parse_retry_after(err.headers.get("Retry-After"))) from None
+            if err.code in TRANSIENT_STATUSES:
+                raise _Retry(reason) from None
+            raise RemoteError(f"{self.endpoint}: {reason}: {_excerpt(err.read())}") from None
+        except SPARQLWrapperException as err:
+            # SPARQLWrapper turns 400/401/404/414/500 into its own exceptions, bodies included.
+            name = type(err).__name__
+            if name == "EndPointInternalError":
+                raise _Retry(f"HTTP 500 internal server error: {_excerpt(str(err).encode())}") from None
+            raise RemoteError(f"{self.endpoint}: {name}: {_excerpt(str(err).encode())}") from None
+        except (TimeoutError, socket.timeout):
+            raise _Retry(f"no answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, (TimeoutError, socket.timeout)):
+                raise _Retry(f"no answer within {self.timeout:g} s") from None
+            raise _Retry(f"cannot connect: {err.reason}") from None
+        except (http.client.HTTPException, ConnectionError, OSError) as err:
+            raise _Retry(f"connection broke off: {type(err).__name__} {err}") from None
+        _parse(raw, content_type, where=self.endpoint, retry=True)
+        return raw
+
+
+def _excerpt(body: bytes, limit: int = 200) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return text[:limit] + ("…" if len(text) > limit else "") if text else "(empty body)"
+
+
+def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool = False) -> dict:
+    """A SPARQL JSON SELECT answer, or a failure that says what came instead."""
+    def fail(problem: str):
+        if retry:
+            raise _Retry(problem)
+        raise RemoteError(f"{where}: {problem}. Delete the cache file or run with --refresh.")
+
+    head = raw.lstrip()[:1]
+    if head == b"<" or "html" in content_type.lower():
+        fail(f"answered an HTML page, not SPARQL JSON ({_excerpt(raw, 120)})")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        fail(f"answered JSON that does not parse ({err.msg} at byte {err.pos}; the answer may be truncated)"
+             if isinstance(err, json.JSONDecodeError) else "answered bytes that are not UTF-8 JSON")
+    if not isinstance(data, dict) or not isinstance(data.get("results", {}).get("bindings"), list):
+        fail("answered JSON without results.bindings (not a SPARQL SELECT result)")
+    return data
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+__all__ = ["WikidataClient", "DEFAULT_ENDPOINT", "user_agent", "cache_root", "values_block", "parse_retry_after"]
