@@ -104,7 +104,7 @@ def build(
     scope: str = "all",
     extra: Iterable[Path] = (),
     *,
-    reasoner: str = "owlrl",
+    reasoner: str = "fast",
     validate: bool = True,
     progress: Progress | None = None,
 ) -> BuiltGraph:
