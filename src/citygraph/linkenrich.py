@@ -149,6 +149,8 @@ def write(path: Path, quads: list[ox.Quad]) -> None:
 def load_into(built, path: Path) -> str:
     """Load an enrichment file into graph/enrichment of a built dataset (for build --with-enrichment)."""
     graph = str(GRAPH_ENRICHMENT)
+    if not Path(path).is_file():
+        raise BadInput(f"--with-enrichment {path}: no such file; write it first with `citygraph link enrich --out {path}`")
     load_file(built.store, Path(path), graph)
     if graph not in built.data_graphs:
         built.data_graphs.append(graph)

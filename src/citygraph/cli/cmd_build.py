@@ -18,7 +18,9 @@ from .progress import StageProgress
 @click.option("--reasoner", type=click.Choice(["fast", "owlrl"]), default="fast", show_default=True,
               help="OWL 2 RL engine: 'fast' (compiled rules, checked against owlrl) or 'owlrl' (the slow pure-Python reference).")
 @click.option("--progress/--no-progress", default=None, help="Show stage progress on stderr (default: only on a terminal).")
-def command(out, scope, extra, reasoner, progress):
+@click.option("--with-enrichment", "enrichment", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
+def command(out, scope, extra, reasoner, progress, enrichment):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
@@ -28,6 +30,11 @@ def command(out, scope, extra, reasoner, progress):
 
     say = StageProgress(progress)
     built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
+    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+        from ..linkenrich import default_path, load_into
+
+        say("loading the Wikidata enrichment")
+        load_into(built, Path(enrichment) if enrichment else default_path())
     import time
     t0 = time.perf_counter()
     say("writing dumps")

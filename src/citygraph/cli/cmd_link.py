@@ -85,7 +85,8 @@ def check_command(endpoint, offline, refresh, timeout, retries, batch_size, scop
 
 
 def _dates(dates: list[dict]) -> str:
-    return ", ".join(d["value"] + (f" ({d['qualifier']})" if d.get("qualifier") else "") for d in dates) or "-"
+    shown = [d["value"] + (f" ({d['qualifier']})" if d.get("qualifier") else "") for d in dates]
+    return ", ".join(dict.fromkeys(shown)) or "-"  # one Wikidata date may sit on both statements
 
 
 def _pair_text(item: dict) -> str:
