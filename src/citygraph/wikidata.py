@@ -219,7 +219,7 @@ class WikidataClient:
         sparql = SPARQLWrapper(self.endpoint, agent=user_agent())
         sparql.setReturnFormat(JSON)
         sparql.setOnlyConneg(True)  # no format=/output= parameters: plain SPARQL protocol
-        sparql.setTimeout(self.timeout)
+        sparql.timeout = self.timeout  # setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
         sparql.setMethod(GET if len(query) <= GET_LIMIT else POST)
         sparql.setQuery(query)
         try:
