@@ -68,6 +68,8 @@ class Misbehaving(BaseHTTPRequestHandler):
             self._send(200, ONE[: len(ONE) // 2])
         elif path == "/html":
             self._send(200, b"<!DOCTYPE html><html><body><h1>Wikimedia Error</h1></body></html>", "text/html")
+        elif path == "/not-sparql":
+            self._send(200, b'{"error": "not a result set"}', "application/json")
         elif path == "/400":
             self._send(400, b"MalformedQueryException: bad", "text/plain")
         else:
@@ -201,6 +203,7 @@ def test_a_bad_query_is_not_retried(server):
     ("/slow", "no answer within 0.3 s"),
     ("/truncated", "JSON that does not parse"),
     ("/html", "HTML page, not SPARQL JSON"),
+    ("/not-sparql", "without results.bindings"),
 ])
 def test_failures_end_in_exit_3_with_nothing_written(server, tmp_path, path, message):
     out = tmp_path / "out.qs"

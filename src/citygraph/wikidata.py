@@ -271,7 +271,8 @@ def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         fail(f"answered JSON that does not parse ({err.msg} at byte {err.pos}; the answer may be truncated)"
              if isinstance(err, json.JSONDecodeError) else "answered bytes that are not UTF-8 JSON")
-    if not isinstance(data, dict) or not isinstance(data.get("results", {}).get("bindings"), list):
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
         fail("answered JSON without results.bindings (not a SPARQL SELECT result)")
     return data
 
