@@ -1,9 +1,15 @@
 """Publishing a built dataset: serialisations, checksums, atomic writes.
 
-Dumps are deterministic: quads are sorted before serialisation, nothing carries a run
-timestamp, and the data has no blank nodes. The output folder is replaced atomically: all
+Dumps are deterministic: every graph is taken as canonical N-Triples lines (pyoxigraph writes
+them in Rust) and sorted bytewise, which groups triples by subject and then predicate; the
+other formats are written from that order. Nothing carries a run timestamp, and no blank
+nodes reach the store (rdfio skolemises them). The output folder is replaced atomically: all
 files are written into a temporary sibling folder, which then takes the old folder's place,
 so a failure leaves the previous dumps exactly as they were.
+
+Files: citygraph.ttl / .nt / .jsonld hold the knowledge (ontology + data + inferred, one
+graph); citygraph.trig keeps every named graph apart (shapes included); void.ttl describes
+them all (VoID + DCAT); SHA256SUMS lists a checksum for each file.
 """
 
 from __future__ import annotations
@@ -12,58 +18,98 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import BadInput
 from .namespaces import PREFIXES
 
 TURTLE = "citygraph.ttl"
 NTRIPLES = "citygraph.nt"
+JSONLD = "citygraph.jsonld"
 TRIG = "citygraph.trig"
+VOID = "void.ttl"
 CHECKSUMS = "SHA256SUMS"
 
+# File name -> IANA media type; feeds the VoID/DCAT distributions and the README.
+MEDIA_TYPES: dict[str, str] = {
+    TURTLE: "text/turtle",
+    NTRIPLES: "application/n-triples",
+    JSONLD: "application/ld+json",
+    TRIG: "application/trig",
+}
 
-def _term_key(term) -> tuple:
-    # Sort by kind, then lexical form: stable across runs and platforms.
-    if isinstance(term, ox.NamedNode):
-        return (0, term.value)
-    if isinstance(term, ox.BlankNode):
-        return (1, term.value)
-    if isinstance(term, ox.Literal):
-        return (2, term.value, term.datatype.value, term.language or "")
-    return (3, str(term))
+Writer = Callable[[object, Path], None]
+
+# Graph names stay full IRIs: "graph:data/nanjing" would need an escaped slash in Turtle.
+DUMP_PREFIXES: dict[str, str] = {k: v for k, v in PREFIXES.items() if k != "graph"}
+
+
+# --- canonical, sorted N-Triples: the order every other format follows ------------------------
+
+def graph_lines(store: ox.Store, graph: str) -> list[bytes]:
+    """The triples of one named graph as sorted canonical N-Triples lines."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+    return sorted(data.splitlines(keepends=True))
+
+
+def ntriples(store: ox.Store, graphs: Iterable[str]) -> bytes:
+    """The union of `graphs` as sorted, de-duplicated N-Triples."""
+    lines: set[bytes] = set()
+    for g in graphs:
+        lines.update(graph_lines(store, g))
+    return b"".join(sorted(lines))
+
+
+def nquads(store: ox.Store, graphs: Iterable[str]) -> bytes:
+    """The named `graphs` as N-Quads: graphs in IRI order, each graph's lines sorted."""
+    out: list[bytes] = []
+    for g in sorted(set(graphs)):
+        tail = f" <{g}> .\n".encode()
+        out.extend(line[:-3] + tail for line in graph_lines(store, g))  # lines end with b" .\n"
+    return b"".join(out)
+
+
+def ordered_prefixes(data: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
+    """Rewrite the serialiser's @prefix header in our fixed order (its own order is a hash map's)."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    declared = {line.split(b" ", 2)[1].rstrip(b":").decode() for line in lines[:n]}
+    head = [f"@prefix {k}: <{v}> .".encode() for k, v in prefixes.items() if k in declared]
+    return b"\n".join(head + lines[n:])
+
+
+def serialize_turtle(nt: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
+    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return ordered_prefixes(data, prefixes)
+
+
+def serialize_trig(nq: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
+    data = ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    return ordered_prefixes(data, prefixes)
+
+
+def serialize_jsonld(nt: bytes, context: dict | None = None) -> bytes:
+    from .jsonld import to_jsonld
+
+    return to_jsonld((q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)), context)
 
 
 def sorted_triples(store: ox.Store, graphs: Iterable[str]) -> list[ox.Triple]:
-    """The union of `graphs` as sorted, de-duplicated triples."""
-    seen = set()
-    for g in graphs:
-        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g)):
-            seen.add(ox.Triple(q.subject, q.predicate, q.object))
-    return sorted(seen, key=lambda t: (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object)))
+    """The union of `graphs` as triples in dump order (sorted, de-duplicated)."""
+    return [q.triple for q in ox.parse(ntriples(store, graphs), format=ox.RdfFormat.N_TRIPLES)]
 
 
-def sorted_quads(store: ox.Store, graphs: Iterable[str]) -> list[ox.Quad]:
-    out = []
-    for g in sorted(graphs):
-        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        out.extend(sorted(quads, key=lambda q: (_term_key(q.subject), _term_key(q.predicate), _term_key(q.object))))
-    return out
+def dataset_graphs(built) -> list[str]:
+    """Every named graph of the built store (the TriG dump keeps each apart)."""
+    return sorted(g.value for g in built.store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def serialize_turtle(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-
-
-def serialize_ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def serialize_trig(quads: list[ox.Quad]) -> bytes:
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
-
+# --- checksums --------------------------------------------------------------------------------
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
@@ -74,9 +120,38 @@ def sha256_file(path: Path) -> str:
 
 
 def write_checksums(folder: Path) -> None:
+    """SHA256SUMS in the format `sha256sum -c` reads: one "HEX  NAME" line per file."""
     names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != CHECKSUMS)
     lines = [f"{sha256_file(folder / n)}  {n}\n" for n in names]
     (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+
+
+# --- the atomic folder swap -------------------------------------------------------------------
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace anything but a folder of earlier dumps (never `--out ~` by accident)."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise BadInput(f"--out {out}: exists and is not a folder; choose a folder for the dumps")
+    if out.is_dir() and any(out.iterdir()) and not (out / CHECKSUMS).is_file():
+        raise BadInput(
+            f"--out {out}: folder is not empty and holds no earlier citygraph dumps (no {CHECKSUMS}); "
+            "it would be replaced as a whole, so choose an empty or new folder"
+        )
+
+
+def staging_folder(out: Path) -> Path:
+    """A new, empty sibling of `out` with the permissions a plain mkdir would give."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; the published folder is shared
+    return staging
 
 
 def replace_folder_atomically(staging: Path, out: Path) -> None:
@@ -96,26 +171,42 @@ def replace_folder_atomically(staging: Path, out: Path) -> None:
         os.rename(staging, out)
 
 
-def staging_folder(out: Path) -> Path:
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+# --- all dumps --------------------------------------------------------------------------------
+
+def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
+    """Write every dump of `built` into an existing (empty) `folder`."""
+    from .void import describe
+
+    folder = Path(folder)
+    nt = ntriples(built.store, built.content_graphs)
+    (folder / NTRIPLES).write_bytes(nt)
+    (folder / TURTLE).write_bytes(serialize_turtle(nt))
+    (folder / JSONLD).write_bytes(serialize_jsonld(nt))
+    (folder / TRIG).write_bytes(serialize_trig(nquads(built.store, dataset_graphs(built))))
+    for writer in writers:
+        writer(built, folder)
+    (folder / VOID).write_bytes(describe(built, folder, triples=nt.count(b"\n")))
+    write_checksums(folder)
 
 
-def write_dumps(built, out: Path, writers=None) -> Path:
-    """Write every dump of `built` into `out`, replacing the folder atomically."""
+def write_dumps(built, out: Path, writers: Sequence[Writer] | None = None) -> Path:
+    """Write every dump of `built` into `out`, replacing the folder atomically.
+
+    `writers` are extra callables (built, folder) that add files before VoID and checksums are
+    made, so their files are described and checksummed too.
+    """
     out = Path(out).resolve()
-    staging = staging_folder(out)
+    check_replaceable(out)
     try:
-        content = built.content_graphs
-        triples = sorted_triples(built.store, content)
-        (staging / TURTLE).write_bytes(serialize_turtle(triples))
-        (staging / NTRIPLES).write_bytes(serialize_ntriples(triples))
-        (staging / TRIG).write_bytes(serialize_trig(sorted_quads(built.store, content + built.shape_graphs)))
-        for writer in writers or ():
-            writer(built, staging)
-        write_checksums(staging)
+        staging = staging_folder(out)
+    except OSError as err:
+        raise BadInput(f"--out {out}: cannot create a folder beside it: {err.strerror}") from None
+    try:
+        write_files(built, staging, writers or ())
         replace_folder_atomically(staging, out)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BadInput(f"--out {out}: cannot write the dumps: {err}; the folder is left as it was") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

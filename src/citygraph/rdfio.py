@@ -7,12 +7,17 @@ and losslessly.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
 from .errors import BadInput
+from .namespaces import BASE
+
+# RDF 1.1 §3.5: blank nodes are replaced by IRIs under a well-known path ("Skolem IRIs").
+SKOLEM_BASE = BASE + ".well-known/genid/"
 
 FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -51,6 +56,7 @@ def load_file(store: ox.Store, path: Path, graph: str | None) -> None:
 
     Triple formats always go to `graph`. A syntax error becomes BadInput naming file and line,
     and nothing of the file is left in the store (it is parsed into a scratch store first).
+    Blank nodes are skolemised deterministically (see `skolemise`), so dumps stay byte-identical.
     """
     path = Path(path)
     if not path.is_file():
@@ -67,11 +73,47 @@ def load_file(store: ox.Store, path: Path, graph: str | None) -> None:
         raise BadInput(describe_syntax_error(path, err)) from None
     except (ValueError, OSError) as err:
         raise BadInput(f"{path}: cannot be read as {fmt.name}: {err}") from None
+    quads = skolemise(path, fmt, to_graph) if _has_blank_nodes(scratch) else scratch
     if fmt.supports_datasets and graph is not None:
         target = ox.NamedNode(graph)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
     else:
-        store.extend(scratch)
+        store.extend(quads)
+
+
+_ASK_BLANK = """ASK {
+  { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }
+  UNION { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g)) } }
+}"""
+
+
+def _has_blank_nodes(store: ox.Store) -> bool:
+    return bool(store.query(_ASK_BLANK))
+
+
+def skolemise(path: Path, fmt: ox.RdfFormat, to_graph: ox.NamedNode | None) -> list[ox.Quad]:
+    """The file's quads with every blank node replaced by a stable IRI.
+
+    Parsers label blank nodes at random, so the IRI is made from what does not change: a hash
+    of the file's bytes and the order in which the blank node first appears in the file. The
+    same file always gives the same IRIs; two different files never share one.
+    """
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    names: dict[str, ox.NamedNode] = {}
+
+    def fix(term):
+        if isinstance(term, ox.BlankNode):
+            iri = names.get(term.value)
+            if iri is None:
+                iri = names[term.value] = ox.NamedNode(f"{SKOLEM_BASE}{digest}-{len(names) + 1}")
+            return iri
+        return term
+
+    out = []
+    for q in ox.parse(path=str(path), format=fmt):
+        g = to_graph if to_graph is not None else fix(q.graph_name)
+        out.append(ox.Quad(fix(q.subject), q.predicate, fix(q.object), g))
+    return out
 
 
 def graph_to_ntriples(store: ox.Store, graphs) -> bytes:

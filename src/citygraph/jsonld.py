@@ -1,0 +1,164 @@
+"""The JSON-LD dump: compacted with the committed context, written deterministically.
+
+No library compacts ~300k triples fast and byte-stably (pyld takes minutes; pyoxigraph's
+JSON-LD writer knows prefixes but not terms), so the document is written here from sorted
+triples, one node object per line, with the context embedded so the file reads offline.
+Only forms whose expansion is unambiguous are written, so any JSON-LD 1.1 processor turns
+the file back into exactly the triples it came from (tests check this with pyld):
+- a term with `"@type": "@id"` gets its IRIs as compact strings, anything else as objects;
+- a term with `"@container": "@language"` gets language-tagged and plain strings as a map;
+  other values of that property go under its compact IRI, which carries no container;
+- literals keep their lexical form: typed values are `{"@value": ..., "@type": ...}` strings,
+  never JSON numbers or booleans (which a processor would re-canonicalise).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import BadInput
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def load_context(path: Path | None = None) -> dict:
+    """The committed context document ({"@context": {...}})."""
+    path = Path(path) if path is not None else resources.context_file()
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise BadInput(f"{path}: not a readable JSON-LD context: {err}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("@context"), dict):
+        raise BadInput(f"{path}: expected an object with an \"@context\" object")
+    return doc
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    iri: str
+    coerce: str | None  # "@id", a datatype IRI, or None
+    container: str | None  # "@language" or None
+
+
+class Compactor:
+    """IRI and value compaction driven by one context (prefixes and terms)."""
+
+    def __init__(self, context: dict):
+        ctx = context["@context"]
+        self.id_key, self.type_key = "@id", "@type"
+        prefixes: dict[str, str] = {}
+        raw_terms: dict[str, dict] = {}
+        for name, value in ctx.items():
+            if name.startswith("@"):
+                continue
+            if value == "@id":
+                self.id_key = name
+            elif value == "@type":
+                self.type_key = name
+            elif isinstance(value, str) and value.endswith(("/", "#")) and ":" not in name:
+                prefixes[name] = value
+            else:
+                raw_terms[name] = value if isinstance(value, dict) else {"@id": value}
+        self.prefixes = prefixes
+        # Longest namespace first, so the most specific prefix wins.
+        self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.terms: dict[str, Term] = {}
+        for name, d in raw_terms.items():
+            iri = self.expand(d["@id"])
+            coerce = d.get("@type")
+            term = Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce, d.get("@container"))
+            self.terms.setdefault(iri, term)  # first definition of an IRI wins
+
+    def expand(self, value: str) -> str:
+        prefix, sep, rest = value.partition(":")
+        if sep and prefix in self.prefixes and not rest.startswith("//"):
+            return self.prefixes[prefix] + rest
+        return value
+
+    def iri(self, iri: str) -> str:
+        """A compact IRI (prefix:suffix) where a prefix fits, else the IRI itself."""
+        for name, ns in self._by_length:
+            if iri.startswith(ns):
+                rest = iri[len(ns):]
+                if not rest.startswith("//"):
+                    return f"{name}:{rest}"
+        return iri
+
+    def literal(self, lit: ox.Literal, coerce: str | None):
+        dt = lit.datatype.value
+        if lit.language:
+            return {"@value": lit.value, "@language": lit.language}
+        if coerce is not None and coerce == dt:
+            return lit.value
+        if dt == XSD_STRING:
+            return lit.value if coerce is None else {"@value": lit.value}
+        return {"@value": lit.value, "@type": self.iri(dt)}
+
+    def node_ref(self, term, coerce: str | None):
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value) if coerce == "@id" else {self.id_key: self.iri(term.value)}
+        if isinstance(term, ox.BlankNode):
+            ref = f"_:{term.value}"
+            return ref if coerce == "@id" else {self.id_key: ref}
+        return self.literal(term, coerce)
+
+    def node(self, subject, pairs: list[tuple]) -> dict:
+        """One node object from its (predicate, object) pairs, in the order given."""
+        out: dict = {self.id_key: self._subject(subject)}
+        types = [self.iri(o.value) for p, o in pairs if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
+        if types:
+            out[self.type_key] = types[0] if len(types) == 1 else types
+        props: dict[str, list] = {}
+        lang_maps: dict[str, dict[str, list]] = {}
+        for p, o in pairs:
+            if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+                continue
+            term = self.terms.get(p.value)
+            if term and term.container == "@language" and isinstance(o, ox.Literal) and (
+                o.language or (o.datatype.value == XSD_STRING and term.coerce is None)
+            ):
+                lang_maps.setdefault(term.name, {}).setdefault(o.language or "@none", []).append(o.value)
+                continue
+            if term and term.container is None:
+                props.setdefault(term.name, []).append(self.node_ref(o, term.coerce))
+            else:
+                props.setdefault(self.iri(p.value), []).append(self.node_ref(o, None))
+        for key, by_lang in lang_maps.items():
+            props[key] = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
+        for key in sorted(props):
+            vals = props[key]
+            out[key] = vals[0] if isinstance(vals, list) and len(vals) == 1 else vals
+        return out
+
+    def _subject(self, subject) -> str:
+        if isinstance(subject, ox.BlankNode):
+            return f"_:{subject.value}"
+        return self.iri(subject.value)
+
+
+def to_jsonld(triples: Iterable[ox.Triple], context: dict | None = None) -> bytes:
+    """A compacted JSON-LD document of `triples` (given grouped by subject, e.g. sorted)."""
+    context = context if context is not None else load_context()
+    comp = Compactor(context)
+    lines: list[str] = []
+    subject, pairs = None, []
+    for t in triples:
+        if subject is not None and t.subject != subject:
+            lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
+            pairs = []
+        subject = t.subject
+        pairs.append((t.predicate, t.object))
+    if subject is not None:
+        lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
+    head = json.dumps(context["@context"], ensure_ascii=False, indent=2)
+    body = ",\n".join(lines)
+    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode("utf-8")
