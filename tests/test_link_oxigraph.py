@@ -296,6 +296,15 @@ def test_enrichment_loads_into_its_own_graph_of_a_build(endpoint, cache, tmp_pat
         load_into(built, tmp_path / "missing.trig")
 
 
-def test_build_help_documents_with_enrichment():
-    r = run_cli("build", "--help")
-    assert r.exit_code == 0 and "--with-enrichment" in r.stdout
+def test_build_with_enrichment_dumps_it_as_its_own_graph(endpoint, cache, tmp_path):
+    assert link("enrich", "--data", OURS, "--endpoint", endpoint).exit_code == 0  # default file, in the cache dir
+    assert (cache / "enrichment.trig").is_file()
+    r = run_cli("build", "--scope", "nanjing", "--out", tmp_path / "dist", "--with-enrichment", "--no-progress")
+    assert r.exit_code == 0, r.stderr
+    store = ox.Store()
+    store.load(path=str(tmp_path / "dist" / "citygraph.trig"), format=ox.RdfFormat.TRIG)
+    g = ox.NamedNode("https://w3id.org/citygraph/graph/enrichment")
+    assert ox.Quad(ox.NamedNode("https://w3id.org/citygraph/id/place/Q16666"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                   ox.Literal("Nankin", language="fr"), g) in store
+    r = run_cli("build", "--scope", "nanjing", "--out", tmp_path / "dist2", "--with-enrichment", tmp_path / "missing.trig")
+    assert r.exit_code == 2 and "citygraph link enrich" in r.stderr and not (tmp_path / "dist2").exists()
