@@ -57,7 +57,8 @@ def extra_graph_name(path: Path) -> str:
 def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     """Load ontology, shapes and data into a fresh store; nothing reasoned or checked yet.
 
-    scope: 'all' loads every data/ source; 'nanjing' (or any source name) loads only that one.
+    scope: 'all' loads every data/ source; 'nanjing' (or any source name) loads only that one;
+    'none' loads no data (only ontology, shapes and `extra`, as `validate FILE` does).
     extra: further RDF files, each into a named graph of its own.
     """
     from . import world
@@ -66,7 +67,9 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     sources = resources.data_sources()
     # The world layer is CSV/TSV in data/world/, imported straight into quads (world.py).
     with_world = world.available() and scope in ("all", world.WORLD)
-    if scope != "all":
+    if scope == "none":
+        sources = {}
+    elif scope != "all":
         if scope not in sources and not with_world:
             choices = sorted(set(sources) | ({world.WORLD} if world.available() else set()))
             raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
