@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import rdflib
 from rdflib.namespace import RDF
 
-from .errors import ValidationFailed
+from .errors import BadInput, ValidationFailed
 from .namespaces import SH
 from .rdfio import to_rdflib
 
@@ -100,9 +100,14 @@ def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.G
     import pyshacl
 
     # Warnings do not make pyshacl's `conforms` false for us: we judge by violations only.
-    _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True,
-    )
+    try:
+        _conforms, results_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True,
+        )
+    except pyshacl.errors.ReportableRuntimeError as err:
+        raise BadInput(f"the SHACL shapes cannot be applied: {err}; fix the shapes file") from None
+    if not isinstance(results_graph, rdflib.Graph):  # pyshacl returns a ValidationFailure for broken shapes
+        raise BadInput(f"the SHACL shapes cannot be applied: {results_graph}; fix the shapes file")
     return report_from_graph(results_graph)
 
 
