@@ -123,9 +123,10 @@ def _pairs(result, category):
 
 def test_diff_for_nanjing_sorts_every_tie_into_one_category(endpoint, cache):
     result = diff_json(endpoint, "--city", "Q16666")
-    assert _pairs(result, "agree") == [("Q2079", "Q16666"), ("Q11751", "Q16666"), ("Q16666", "Q37701"), ("Q16666", "Q38022")]
+    assert _pairs(result, "agree") == [("Q2079", "Q16666"), ("Q11751", "Q16666"), ("Q16666", "Q37701"), ("Q16666", "Q38022"),
+                                       ("Q16666", "Q6397066")]
     assert _pairs(result, "date_mismatch") == [("Q2044", "Q16666")]
-    assert _pairs(result, "only_here") == [("Q3183", "Q16666"), ("Q16666", "Q20921"), ("Q16666", "Q6397066")]
+    assert _pairs(result, "only_here") == [("Q3183", "Q16666"), ("Q16666", "Q20921")]
     assert _pairs(result, "only_wikidata") == [("Q16557", "Q16666"), ("Q16666", "Q22690")]  # Dallas, Metz (preferred)
     # York is only in a deprecated statement: not compared, reported apart.
     assert [(d["pair"], [s["statement"] for s in d["statements"]]) for d in result["deprecated"]] == [
@@ -163,7 +164,12 @@ def test_diff_item_carries_labels_dates_with_precision_and_statements(endpoint, 
     # A date our data marks 'no later than' is shown with its qualifier.
     daejeon = next(i for i in result["only_here"] if i["pair"] == ["Q16666", "Q20921"])
     assert [(d["value"], d.get("qualifier")) for d in daejeon["here"]["start"]] == [("1994", "NoLaterThan")]
-    assert daejeon["wikidata"] == {"start": [], "end": [], "statements": [], "stated_on": []}
+    assert daejeon["wikidata"] == {"start": [], "end": [], "statements": [], "stated_on": [], "redirected_values": []}
+
+    # A statement whose value is a merged item counts for the item it was merged into, and says so.
+    shiraz = next(i for i in result["agree"] if i["pair"] == ["Q16666", "Q6397066"])
+    assert shiraz["wikidata"]["redirected_values"] == [
+        {"statement": WDS + "Q16666-fixture-shiraz", "stated": "Q999999996", "merged_into": "Q6397066"}]
 
     dallas = result["only_wikidata"][0]
     assert dallas["labels"] == {"Q16557": "Dallas", "Q16666": "Nanjing"} and dallas["partnership"] is None

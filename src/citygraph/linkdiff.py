@@ -42,6 +42,8 @@ def _item(pair, ours: OurGraph, ties: WdTies, here: Partnership | None, statemen
             "end": [d.as_json() for d in _wd_dates(statements, "ends")],
             "statements": [st.iri for st in statements],
             "stated_on": sorted({st.subject for st in statements}, key=qid_order),
+            "redirected_values": [{"statement": st.iri, "stated": st.object_as_stated, "merged_into": st.object}
+                                  for st in statements if st.object_as_stated],
         },
     }
 

@@ -2,7 +2,8 @@
 
 - Items: English `rdfs:label`, country `wdt:P17`, coordinates `wdt:P625` ("Point(lon lat)"),
   and redirects as WDQS shows merged items: `wd:Qold owl:sameAs wd:Qnew`, nothing else.
-- Ties: full statements `p:P190` → `ps:P190` value, `wikibase:rank`, start `P580` and end
+- Ties: full statements `p:P190` → `ps:P190` value (a merged item's value read as the item it was
+  merged into, and reported), `wikibase:rank`, start `P580` and end
   `P582` qualifiers read from `pqv:` value nodes (`wikibase:timeValue` +
   `wikibase:timePrecision`). Statements are fetched from both ends (A's statement about B and
   B's about A) and grouped into unordered pairs. Deprecated statements are kept apart: never
@@ -42,7 +43,7 @@ ITEMS_QUERY = PREFIXES + """SELECT ?item ?exists ?redirect ?label ?country ?coor
   OPTIONAL { ?item wdt:P625 ?coord }
 }"""
 
-TIES_QUERY = PREFIXES + """SELECT ?statement ?subject ?object ?rank ?subjectLabel ?objectLabel
+TIES_QUERY = PREFIXES + """SELECT ?statement ?subject ?object ?objectTarget ?rank ?subjectLabel ?objectLabel
        ?start ?startPrecision ?end ?endPrecision WHERE {
   {values}
   { ?city p:P190 ?statement . ?statement ps:P190 ?object . BIND(?city AS ?subject) }
@@ -53,6 +54,7 @@ TIES_QUERY = PREFIXES + """SELECT ?statement ?subject ?object ?rank ?subjectLabe
   OPTIONAL { ?statement pqv:P582 ?endNode . ?endNode wikibase:timeValue ?end ; wikibase:timePrecision ?endPrecision }
   OPTIONAL { ?subject rdfs:label ?subjectLabel FILTER(LANG(?subjectLabel) = "en") }
   OPTIONAL { ?object rdfs:label ?objectLabel FILTER(LANG(?objectLabel) = "en") }
+  OPTIONAL { ?object owl:sameAs ?objectTarget }
 }"""
 
 
@@ -91,6 +93,7 @@ class WdStatement:
     rank: str
     starts: list[PreciseDate] = field(default_factory=list)
     ends: list[PreciseDate] = field(default_factory=list)
+    object_as_stated: str | None = None  # set when the value is a merged item (object is then its target)
 
     @property
     def deprecated(self) -> bool:
@@ -102,6 +105,7 @@ class WdStatement:
             "subject": self.subject,
             "object": self.object,
             "rank": self.rank,
+            **({"object_as_stated": self.object_as_stated} if self.object_as_stated else {}),
             "start": [d.as_json() for d in self.starts],
             "end": [d.as_json() for d in self.ends],
         }
@@ -156,11 +160,18 @@ def fetch_ties(client: WikidataClient, cities: list[str]) -> WdTies:
         subject, obj = qid_of(row.get("subject")), qid_of(row.get("object"))
         if not subject or not obj or subject == obj:
             continue  # "unknown value" or a non-item value: not a tie between two items
+        # A value that points at a merged item (a redirect) stands for the item it was merged into;
+        # only values can be redirects, for a merged item holds no statements of its own.
+        target = qid_of(row.get("objectTarget"))
+        as_stated = obj if target and target != obj else None
+        obj = target or obj
+        if subject == obj:
+            continue
         iri = row["statement"]["value"]
         st = statements.get(iri)
         if st is None:
             rank = RANK_NAMES.get(row.get("rank", {}).get("value", ""), "normal")
-            st = statements[iri] = WdStatement(iri, subject, obj, rank)
+            st = statements[iri] = WdStatement(iri, subject, obj, rank, object_as_stated=as_stated)
         for key, target in (("start", st.starts), ("end", st.ends)):
             if key in row and f"{key}Precision" in row:
                 date = PreciseDate.from_wikidata(row[key]["value"], row[f"{key}Precision"]["value"])

@@ -117,6 +117,8 @@ def _diff_table(result: dict) -> str:
                     line += f" to {_dates(item['wikidata']['end'])}"
             if item.get("mismatch"):
                 line += f"  [{', '.join(item['mismatch'])} differ]"
+            for r in item["wikidata"].get("redirected_values", []):
+                line += f"  [Wikidata states {r['stated']}, merged into {r['merged_into']}]"
             out.write(line + "\n")
     deprecated = result.get("deprecated", [])
     out.write(f"deprecated ({len(deprecated)}): Wikidata statements ranked deprecated, not compared\n")

@@ -3,5 +3,3 @@ Q3183	P190	Q16666	P580	+1998-00-00T00:00:00Z/9	S1476	en:"Sisters Are Doin’ it 
 Q16666	P190	Q3183	P580	+1998-00-00T00:00:00Z/9	S1476	en:"Sisters Are Doin’ it for Themselves"	S958	"Perth, Australia (1998)"
 Q16666	P190	Q20921	S1476	en:"Sisters Are Doin’ it for Themselves"	S958	"Daejeon, South Korea (1994)"
 Q20921	P190	Q16666	S1476	en:"Sisters Are Doin’ it for Themselves"	S958	"Daejeon, South Korea (1994)"
-Q16666	P190	Q6397066	S1476	en:"Sisters Are Doin’ it for Themselves"	S958	"Shiraz, Iran (2018)"
-Q6397066	P190	Q16666	S1476	en:"Sisters Are Doin’ it for Themselves"	S958	"Shiraz, Iran (2018)"
