@@ -64,7 +64,7 @@ class ValidationReport:
         return json.dumps({"conforms": self.conforms, "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
 
     def to_turtle(self) -> str:
-        return (self.graph or rdflib.Graph()).serialize(format="turtle")
+        return (self.graph if self.graph is not None else results_graph(self.results)).serialize(format="turtle")
 
 
 def _short(term) -> str | None:
@@ -111,8 +111,62 @@ def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.G
     return report_from_graph(results_graph)
 
 
-def validate_built(built) -> ValidationReport:
-    """Validate data + inferred triples (with the ontology alongside) against the shapes."""
+ENGINES = ("fast", "pyshacl")
+
+
+def report_from_results(results: list[dict]) -> ValidationReport:
+    """A typed report from fastshacl's result dicts, sorted like report_from_graph's."""
+    out = sorted((Result(**r) for r in results), key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path or "", r.constraint, r.message))
+    return ValidationReport(conforms=not any(r.severity == "Violation" for r in out), results=out, graph=None)
+
+
+def results_graph(results: list[Result]) -> rdflib.Graph:
+    """A SHACL validation report graph for a report that was computed without one (fast engine)."""
+    from rdflib import BNode, Literal, URIRef
+
+    def term(text: str):
+        return SH[text[3:]] if text.startswith("sh:") else URIRef(text)
+
+    g = rdflib.Graph()
+    g.bind("sh", SH)
+    report = BNode("report")
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
+    for i, r in enumerate(results):
+        n = BNode(f"r{i}")
+        g.add((report, SH.result, n))
+        g.add((n, RDF.type, SH.ValidationResult))
+        g.add((n, SH.resultSeverity, SH[r.severity]))
+        g.add((n, SH.focusNode, URIRef(r.focus)))
+        if r.path and r.path != "(path)":
+            g.add((n, SH.resultPath, term(r.path)))
+        g.add((n, SH.sourceConstraintComponent, term(r.constraint)))
+        if r.shape:
+            g.add((n, SH.sourceShape, term(r.shape)))
+        g.add((n, SH.resultMessage, Literal(r.message)))
+        if r.value is not None:
+            g.add((n, SH.value, Literal(r.value)))
+    return g
+
+
+def validate_built(built, engine: str = "fast") -> ValidationReport:
+    """Validate data + inferred triples (with the ontology alongside) against the shapes.
+
+    engine 'fast' compiles the shapes into whole-graph queries on the store (fastshacl.py) when
+    they use only what that checker supports, else falls back to pyshacl; 'pyshacl' always uses
+    the reference.
+    """
+    content = built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else [])
+    if engine == "fast":
+        import pyoxigraph as ox
+
+        from . import fastshacl
+
+        shapes_store = ox.Store()
+        shapes_store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                            for g in built.shape_graphs for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        if not fastshacl.unsupported(fastshacl.ShapesGraph(shapes_store, ox.DefaultGraph())):
+            return report_from_results(fastshacl.check(built.store, content, shapes_store, ox.DefaultGraph()))
     data = to_rdflib(built.store, built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else []))
     shapes = to_rdflib(built.store, built.shape_graphs)
     return validate_graphs(data, shapes)

@@ -1,0 +1,491 @@
+"""A compiled SHACL checker for the subset of SHACL the citygraph shapes use, run on pyoxigraph.
+
+Why: pyshacl re-evaluates every constraint node by node in Python (and a SPARQL-based
+constraint once per focus node, ~43 ms each), which takes minutes at world scale. Here each
+shape becomes a handful of whole-graph SPARQL queries on the store (focus nodes per target,
+value nodes per path) and the value checks run in Python over the answers; a SPARQL-based
+constraint (sh:sparql) runs once over the graph with $this free, and its rows are kept for the
+shape's focus nodes.
+
+Supported (SHACL Core + SHACL-SPARQL constraints): targets sh:targetClass (and implicit class
+targets), sh:targetNode, sh:targetSubjectsOf, sh:targetObjectsOf; node and property shapes
+(sh:property), paths made of IRIs, sh:inversePath, sequences, sh:alternativePath,
+sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath; sh:minCount, sh:maxCount, sh:class,
+sh:datatype (ill-typed literals fail, as in pyshacl), sh:nodeKind, sh:pattern/sh:flags,
+sh:in, sh:hasValue, sh:minLength, sh:maxLength, sh:minInclusive/maxInclusive/minExclusive/
+maxExclusive, sh:languageIn, sh:uniqueLang, sh:sparql (SELECT, with sh:prefixes), sh:severity,
+sh:message, sh:deactivated.
+Anything else (sh:node, sh:and/or/not/xone, qualified shapes, sh:closed, property pair
+constraints, ...) makes `unsupported()` name it, and validate.py then hands the whole job to
+pyshacl, the reference. tests/test_world_validation.py checks that both give the same report on
+every invalid fixture and on the curated data.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# Constraint parameters this checker evaluates, and those that make it defer to pyshacl.
+VALUE_PARAMS = ("class", "datatype", "nodeKind", "pattern", "in", "hasValue", "minLength", "maxLength",
+                "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "languageIn", "uniqueLang")
+COUNT_PARAMS = ("minCount", "maxCount")
+UNSUPPORTED_PARAMS = ("node", "and", "or", "not", "xone", "qualifiedValueShape", "closed", "equals", "disjoint",
+                      "lessThan", "lessThanOrEquals", "rule", "target", "js", "expression")
+COMPONENT = {p: f"sh:{p[0].upper()}{p[1:]}ConstraintComponent" for p in VALUE_PARAMS + COUNT_PARAMS}
+COMPONENT["minInclusive"] = "sh:MinInclusiveConstraintComponent"
+COMPONENT["sparql"] = "sh:SPARQLConstraintComponent"
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _sh(local: str) -> ox.NamedNode:
+    return ox.NamedNode(SH + local)
+
+
+class ShapesGraph:
+    """Read access to the shapes graph (held in its own pyoxigraph store)."""
+
+    def __init__(self, store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph):
+        self.store, self.graph = store, graph
+
+    def objects(self, s, p: str) -> list:
+        return [q.object for q in self.store.quads_for_pattern(s, _n(p), None, self.graph)]
+
+    def value(self, s, p: str):
+        vals = self.objects(s, p)
+        return vals[0] if vals else None
+
+    def subjects(self, p: str, o=None) -> list:
+        return [q.subject for q in self.store.quads_for_pattern(None, _n(p), o, self.graph)]
+
+    def items(self, head) -> list:
+        out = []
+        while head is not None and not (isinstance(head, ox.NamedNode) and head.value == RDF_NIL):
+            first = self.value(head, RDF_FIRST)
+            if first is None:
+                break
+            out.append(first)
+            head = self.value(head, RDF_REST)
+        return out
+
+
+def _path_sparql(sg: ShapesGraph, path) -> str | None:
+    """A SHACL path as a SPARQL property path, or None if it is not one this checker reads."""
+    if isinstance(path, ox.NamedNode):
+        return f"<{path.value}>"
+    if not isinstance(path, ox.BlankNode):
+        return None
+    if sg.value(path, RDF_FIRST) is not None:
+        parts = [_path_sparql(sg, p) for p in sg.items(path)]
+        return None if None in parts or not parts else "(" + "/".join(parts) + ")"
+    for key, fmt in (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"), ("oneOrMorePath", "{}+"), ("zeroOrOnePath", "{}?")):
+        inner = sg.value(path, SH + key)
+        if inner is not None:
+            sub = _path_sparql(sg, inner)
+            return None if sub is None else "(" + fmt.format(sub) + ")"
+    alt = sg.value(path, SH + "alternativePath")
+    if alt is not None:
+        parts = [_path_sparql(sg, p) for p in sg.items(alt)]
+        return None if None in parts or not parts else "(" + "|".join(parts) + ")"
+    return None
+
+
+def all_shapes(sg: ShapesGraph) -> list:
+    """Every shape: declared node/property shapes, shapes reached by sh:property, targets' subjects."""
+    seen: dict = {}
+    for t in ("NodeShape", "PropertyShape"):
+        for s in sg.subjects(RDF_TYPE, _sh(t)):
+            seen[s] = None
+    for p in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "path"):
+        for s in sg.subjects(SH + p):
+            seen[s] = None
+        if p == "property":
+            for q in sg.store.quads_for_pattern(None, _sh("property"), None, sg.graph):
+                seen[q.object] = None
+    return list(seen)
+
+
+def unsupported(sg: ShapesGraph) -> list[str]:
+    """Why this checker cannot reproduce pyshacl on these shapes (empty: it can)."""
+    why = []
+    for shape in all_shapes(sg):
+        for p in UNSUPPORTED_PARAMS:
+            if sg.objects(shape, SH + p):
+                why.append(f"{_label(shape)} uses sh:{p}")
+        path = sg.value(shape, SH + "path")
+        if path is not None and _path_sparql(sg, path) is None:
+            why.append(f"{_label(shape)} has a path this checker does not read")
+        for c in sg.objects(shape, SH + "sparql"):
+            if sg.value(c, SH + "select") is None:
+                why.append(f"{_label(shape)} has an sh:sparql constraint without sh:select")
+    return sorted(set(why))
+
+
+def _label(term) -> str:
+    return f"<{term.value}>" if isinstance(term, ox.NamedNode) else "a blank-node shape"
+
+
+class Checker:
+    """Validate the union of `data_graphs` in `store` against the shapes in `shapes_graph`."""
+
+    def __init__(self, store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph):
+        self.store = store
+        self.default = [ox.NamedNode(g) for g in data_graphs]
+        self.sg = ShapesGraph(shapes_store, shapes_graph)
+        self._instances: dict[str, set] = {}
+        self._params: dict = {}
+        self.results: list[dict] = []
+
+    def params(self, shape, key: str) -> list:
+        """The shape's values for sh:<key>, read from the shapes graph once."""
+        k = (shape, key)
+        if k not in self._params:
+            self._params[k] = self.sg.objects(shape, SH + key)
+        return self._params[k]
+
+    def param(self, shape, key: str):
+        vals = self.params(shape, key)
+        return vals[0] if vals else None
+
+    # -- data access ---------------------------------------------------------------------------
+    def query(self, q: str):
+        return self.store.query(q, default_graph=self.default)
+
+    def instances(self, cls: str) -> set:
+        """SHACL instances of cls: ?x rdf:type/rdfs:subClassOf* cls in the data graph."""
+        if cls not in self._instances:
+            rows = self.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF_TYPE}>/<{SUBCLASS}>* <{cls}> }}")
+            self._instances[cls] = {r["x"] for r in rows}
+        return self._instances[cls]
+
+    def focus_nodes(self, shape) -> set:
+        sg, out = self.sg, set()
+        for c in sg.objects(shape, SH + "targetClass"):
+            out |= self.instances(c.value)
+        if any(isinstance(t, ox.NamedNode) and t.value == RDFS_CLASS for t in sg.objects(shape, RDF_TYPE)) and isinstance(shape, ox.NamedNode):
+            out |= self.instances(shape.value)
+        out.update(sg.objects(shape, SH + "targetNode"))
+        for p in sg.objects(shape, SH + "targetSubjectsOf"):
+            out |= {r["x"] for r in self.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{p.value}> ?o }}")}
+        for p in sg.objects(shape, SH + "targetObjectsOf"):
+            out |= {r["x"] for r in self.query(f"SELECT DISTINCT ?x WHERE {{ ?s <{p.value}> ?x }}")}
+        return out
+
+    def values(self, path: str, focus: set) -> dict:
+        """focus node -> set of value nodes along the path (only for the given focus nodes)."""
+        out: dict = defaultdict(set)
+        if not focus:
+            return out
+        if len(focus) <= 200:  # few focus nodes: bind them instead of scanning the predicate
+            vals = " ".join(_sparql_term(f) for f in focus)
+            q = f"SELECT DISTINCT ?this ?v WHERE {{ VALUES ?this {{ {vals} }} ?this {path} ?v }}"
+        else:
+            q = f"SELECT DISTINCT ?this ?v WHERE {{ ?this {path} ?v }}"
+        for r in self.query(q):
+            if r["this"] in focus:
+                out[r["this"]].add(r["v"])
+        if path.endswith(("*)", "?)")):  # zero-length paths reach the focus itself
+            for f in focus:
+                out[f].add(f)
+        return out
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def run(self) -> list[dict]:
+        sg = self.sg
+        for shape in all_shapes(sg):
+            if self._deactivated(shape):
+                continue
+            focus = self.focus_nodes(shape)
+            if not focus:
+                continue
+            self.evaluate(shape, focus)
+        return self.results
+
+    def _deactivated(self, shape) -> bool:
+        d = self.sg.value(shape, SH + "deactivated")
+        return isinstance(d, ox.Literal) and d.value in ("true", "1")
+
+    def evaluate(self, shape, focus: set) -> None:
+        sg = self.sg
+        path_term = sg.value(shape, SH + "path")
+        if path_term is not None:
+            path = _path_sparql(sg, path_term)
+            vals = self.values(path, focus)
+            for f in focus:
+                self.check_values(shape, f, path_term, vals.get(f, set()), counts=True)
+        else:
+            for f in focus:
+                self.check_values(shape, f, None, {f}, counts=False)
+        for c in sg.objects(shape, SH + "sparql"):
+            self.check_sparql(shape, c, focus, path_term)
+        for ps in sg.objects(shape, SH + "property"):
+            if not self._deactivated(ps):
+                self.evaluate(ps, focus)
+
+    def report(self, shape, focus, path, component: str, value=None, default_message: str = "", sparql_constraint=None, bindings=None) -> None:
+        sg = self.sg
+        sev = self.param(shape, "severity")
+        severity = sev.value.rsplit("#", 1)[-1] if isinstance(sev, ox.NamedNode) else "Violation"
+        messages = sg.objects(sparql_constraint, SH + "message") if sparql_constraint is not None else []
+        messages = messages or self.params(shape, "message")
+        message = _pick_message(messages) if messages else (default_message() if callable(default_message) else default_message)
+        if bindings:
+            message = _substitute(message, bindings)
+        self.results.append({
+            "severity": severity,
+            "focus": _text(focus),
+            "path": _text(path) if isinstance(path, ox.NamedNode) else (None if path is None else "(path)"),
+            "constraint": component,
+            "shape": _text(shape) if isinstance(shape, ox.NamedNode) else None,
+            "message": message,
+            "value": None if value is None else _text(value),
+        })
+
+    def present(self, shape) -> frozenset:
+        """Which value/count parameters the shape has (looked up once)."""
+        k = (shape, "present")
+        if k not in self._params:
+            self._params[k] = frozenset(p for p in VALUE_PARAMS + COUNT_PARAMS if self.params(shape, p))
+        return self._params[k]
+
+    def check_values(self, shape, focus, path, values: set, counts: bool) -> None:
+        keys = self.present(shape)
+        if not keys:
+            return
+        where = _Where(focus, path)
+        if counts:
+            mn = self.param(shape, "minCount")
+            if mn is not None and len(values) < int(mn.value):
+                self.report(shape, focus, path, COMPONENT["minCount"], None, lambda: f"Less than {mn.value} values on {where}")
+            mx = self.param(shape, "maxCount")
+            if mx is not None and len(values) > int(mx.value):
+                self.report(shape, focus, path, COMPONENT["maxCount"], None, lambda: f"More than {mx.value} values on {where}")
+        if not (keys - {"minCount", "maxCount"}):
+            return
+        ordered = sorted(values, key=_text)
+        for cls in self.params(shape, "class"):
+            inst = self.instances(cls.value)
+            for v in ordered:
+                if isinstance(v, ox.Literal) or v not in inst:
+                    self.report(shape, focus, path, COMPONENT["class"], v, lambda: f"Value does not have class {_n3(cls)}")
+        for dt in self.params(shape, "datatype"):
+            for v in ordered:
+                if not _has_datatype(v, dt.value):
+                    self.report(shape, focus, path, COMPONENT["datatype"], v, lambda: f"Value is not Literal with datatype {_n3(dt)}")
+        for kind in self.params(shape, "nodeKind"):
+            for v in ordered:
+                if not _node_kind_ok(v, kind.value):
+                    self.report(shape, focus, path, COMPONENT["nodeKind"], v, lambda: f"Value is not of Node Kind {_n3(kind)}")
+        for pat in self.params(shape, "pattern"):
+            flags = self.param(shape, "flags")
+            rx = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+            for v in ordered:
+                if isinstance(v, ox.BlankNode) or not rx.search(v.value):
+                    self.report(shape, focus, path, COMPONENT["pattern"], v, lambda: f"Value does not match pattern '{pat.value}'")
+        for lst in self.params(shape, "in"):
+            allowed = self._list(lst)
+            for v in ordered:
+                if v not in allowed:
+                    self.report(shape, focus, path, COMPONENT["in"], v, lambda: f"Value {_n3(v)} not in list {[_n3(a) for a in allowed]}")
+        for hv in self.params(shape, "hasValue"):
+            if hv not in values:
+                self.report(shape, focus, path, COMPONENT["hasValue"], None, lambda: (f"Node {where} does not contain a value in the set: {[_n3(hv)]}" if path is not None else f"Node {where} value is not a in the set of values: {[_n3(hv)]}"))
+        for key, test in (("minLength", lambda v, n: len(v.value) >= n), ("maxLength", lambda v, n: len(v.value) <= n)):
+            for lim in self.params(shape, key):
+                for v in ordered:
+                    if isinstance(v, ox.BlankNode) or not test(v, int(lim.value)):
+                        self.report(shape, focus, path, COMPONENT[key], v, lambda: f"String length not {'>=' if key == 'minLength' else '<='} {lim.value}")
+        for key, op in (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<")):
+            for lim in self.params(shape, key):
+                for v in ordered:
+                    if not self._compare(v, op, lim):
+                        self.report(shape, focus, path, f"sh:{key[0].upper()}{key[1:]}ConstraintComponent", v, lambda: f"Value is not {op} {_text(lim)}")
+        for lst in self.params(shape, "languageIn"):
+            langs = [x.value.lower() for x in self._list(lst)]
+            for v in ordered:
+                tag = (v.language or "").lower() if isinstance(v, ox.Literal) else ""
+                if not tag or not any(tag == lang or tag.startswith(lang + "-") for lang in langs):
+                    self.report(shape, focus, path, COMPONENT["languageIn"], v, lambda: f"String language is not in {langs}")
+        for u in self.params(shape, "uniqueLang"):
+            if u.value in ("true", "1"):
+                seen = defaultdict(int)
+                for v in values:
+                    if isinstance(v, ox.Literal) and v.language:
+                        seen[v.language.lower()] += 1
+                for lang in sorted(k for k, n in seen.items() if n > 1):
+                    self.report(shape, focus, path, COMPONENT["uniqueLang"], None, lambda: "More than one String shares the same Language")
+
+    def _list(self, head) -> set:
+        k = (head, "list")
+        if k not in self._params:
+            self._params[k] = set(self.sg.items(head))
+        return self._params[k]
+
+    def _compare(self, v, op: str, lim) -> bool:
+        if not isinstance(v, ox.Literal):
+            return False
+        row = next(iter(self.store.query(f"SELECT ({_sparql_term(v)} {op} {_sparql_term(lim)} AS ?ok) {{}}")), None)
+        ok = row["ok"] if row is not None else None
+        return isinstance(ok, ox.Literal) and ok.value == "true"
+
+    def check_sparql(self, shape, constraint, focus: set, path_term) -> None:
+        sg = self.sg
+        if self._deactivated(constraint):
+            return
+        select = sg.value(constraint, SH + "select").value
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _declared_prefixes(sg, constraint))
+        # $this unbound: the query runs once over the graph; rows for other nodes are dropped
+        text = prefixes + re.sub(r"\$this\b", "?this", select)
+        if path_term is not None:
+            text = re.sub(r"\$PATH\b", _path_sparql(sg, path_term), text)
+        solutions = self.query(text)
+        names = [v.value for v in solutions.variables]
+        for row in solutions:
+            f = row["this"]
+            if f not in focus:
+                continue
+            value = row["value"] if "value" in names else None
+            path = row["path"] if "path" in names and row["path"] is not None else path_term
+            bindings = {k: row[k] for k in names if row[k] is not None}
+            self.report(shape, f, path, COMPONENT["sparql"], value, "", sparql_constraint=constraint, bindings=bindings)
+
+
+def _declared_prefixes(sg: ShapesGraph, constraint) -> list[tuple[str, str]]:
+    out = []
+    for holder in sg.objects(constraint, SH + "prefixes"):
+        for decl in sg.objects(holder, SH + "declare"):
+            p, ns = sg.value(decl, SH + "prefix"), sg.value(decl, SH + "namespace")
+            if p is not None and ns is not None:
+                out.append((p.value, ns.value))
+    return sorted(set(out))
+
+
+def _pick_message(messages: list) -> str:
+    # pyshacl reports every sh:message; the typed report keeps one: prefer English, then untagged
+    def rank(m):
+        lang = m.language or "" if isinstance(m, ox.Literal) else ""
+        return (0 if lang.startswith("en") else 1 if not lang else 2, m.value)
+    return sorted(messages, key=rank)[0].value
+
+
+def _substitute(message: str, bindings: dict) -> str:
+    def rep(m):
+        v = bindings.get(m.group(1))
+        return _text(v) if v is not None else m.group(0)
+    return re.sub(r"\{[?$](\w+)\}", rep, message)
+
+
+def _text(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return "sh:" + term.value[len(SH):] if term.value.startswith(SH) else term.value
+    return term.value
+
+
+class _Where:
+    """'focus->path' as pyshacl prints it, computed only if a default message needs it."""
+
+    def __init__(self, focus, path):
+        self.focus, self.path = focus, path
+
+    def __str__(self) -> str:
+        return f"{_n3(self.focus)}->{_n3(self.path)}" if self.path is not None else _n3(self.focus)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+_NM = None
+
+
+def _n3(term) -> str:
+    """A term as pyshacl's default messages print it (rdflib's n3 with its default prefixes)."""
+    global _NM
+    import rdflib
+
+    if _NM is None:
+        _NM = rdflib.Graph().namespace_manager
+    if isinstance(term, ox.NamedNode):
+        return _n3_iri(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+@functools.lru_cache(maxsize=4096)
+def _n3_iri(iri: str) -> str:
+    import rdflib
+
+    return rdflib.URIRef(iri).n3(_NM)
+
+
+def _sparql_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    return str(term)
+
+
+def _re_flags(flags: str) -> int:
+    out = 0
+    for ch, f in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
+        if ch in flags:
+            out |= f
+    return out
+
+
+def _node_kind_ok(v, kind: str) -> bool:
+    k = kind[len(SH):] if kind.startswith(SH) else kind
+    iri, bnode, lit = isinstance(v, ox.NamedNode), isinstance(v, ox.BlankNode), isinstance(v, ox.Literal)
+    return {"IRI": iri, "BlankNode": bnode, "Literal": lit, "BlankNodeOrIRI": iri or bnode,
+            "BlankNodeOrLiteral": bnode or lit, "IRIOrLiteral": iri or lit}.get(k, False)
+
+
+def _has_datatype(v, dt: str) -> bool:
+    if not isinstance(v, ox.Literal):
+        return False
+    if v.language:
+        return dt == RDF_LANGSTRING
+    if v.datatype.value != dt:
+        return False
+    if dt == XSD_STRING:
+        return True
+    return not _ill_typed(v.value, dt)
+
+
+def _ill_typed(lexical: str, dt: str) -> bool:
+    """rdflib's verdict (what pyshacl uses): is the lexical form invalid for its datatype?"""
+    import rdflib
+
+    log = logging.getLogger("rdflib.term")
+    level, log.level = log.level, logging.CRITICAL
+    try:
+        return bool(rdflib.Literal(lexical, datatype=rdflib.URIRef(dt)).ill_typed)
+    finally:
+        log.level = level
+
+
+def check(store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph) -> list[dict]:
+    """Run every shape; one dict per result (severity, focus, path, constraint, shape, message, value)."""
+    return Checker(store, data_graphs, shapes_store, shapes_graph).run()
+
+
+__all__ = ["check", "unsupported", "ShapesGraph", "Checker"]
