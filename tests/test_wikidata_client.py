@@ -44,7 +44,7 @@ class Misbehaving(BaseHTTPRequestHandler):
     def _handle(self, query):
         path = urllib.parse.urlsplit(self.path).path
         n = Misbehaving.counts[path] = Misbehaving.counts.get(path, 0) + 1
-        Misbehaving.log.append((path, dict(self.headers), query))
+        Misbehaving.log.append((path, dict(self.headers), query, self.command))
         if path == "/ok":
             self._send(200, ONE)
         elif path == "/empty":
@@ -133,6 +133,16 @@ def test_values_batches_are_bounded(server):
         "SELECT ?item WHERE { VALUES ?item { wd:Q3 wd:Q4 } }",
         "SELECT ?item WHERE { VALUES ?item { wd:Q5 } }",
     ]
+
+
+def test_short_queries_go_by_get_long_ones_by_post(server):
+    from citygraph.wikidata import GET_LIMIT
+
+    client = WikidataClient(endpoint=server + "/ok")
+    client.select(Q)
+    long_query = Q + "\n#" + "x" * GET_LIMIT
+    client.select(long_query)
+    assert [(entry[3], entry[2]) for entry in Misbehaving.log] == [("GET", Q), ("POST", long_query)]
 
 
 def test_values_block_accepts_only_qids():

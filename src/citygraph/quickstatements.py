@@ -72,7 +72,7 @@ def commands(ours: OurGraph, result: dict) -> tuple[list[str], list[str]]:
             continue
         ref = reference(_source(p, start))
         if not ref:
-            notes.append(f"{a}-{b}: our source has no title to cite; nothing proposed")
+            notes.append(f"{a}-{b}: no source title to cite (none, or one with a '\"' QuickStatements V1 cannot write); nothing proposed")
             continue
         qualifier = f"\tP580\t{start.date.quickstatements()}" if start else ""
         subjects = [a, b] if category == "only_here" else item["wikidata"]["stated_on"]
