@@ -239,6 +239,14 @@ def test_429_then_200_through_the_cli(server, tmp_path):
     assert len(cache_files(tmp_path)) == 2  # the answer and its query
 
 
+def test_a_damaged_cache_file_is_named(server, tmp_path):
+    client = WikidataClient(endpoint=server + "/ok")
+    client.select(Q)
+    client.cache_path(Q).write_bytes(b'{"head": {"vars": ["x"]}, "resu')
+    with pytest.raises(RemoteError, match=r"cache file .*\.json: answered JSON that does not parse.*--refresh"):
+        WikidataClient(endpoint=server + "/ok", offline=True).select(Q)
+
+
 def test_offline_miss_is_exit_3(server):
     r = run_cli("link", "check", "--data", OURS, "--endpoint", server + "/ok", "--offline")
     assert r.exit_code == 3 and "offline: no cached answer" in r.stderr

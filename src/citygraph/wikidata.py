@@ -176,7 +176,8 @@ class WikidataClient:
 
     def select(self, query: str) -> list[dict]:
         """The bindings of a SELECT: one dict per row, variable -> SPARQL JSON term."""
-        return _parse(self.select_raw(query))["results"]["bindings"]
+        raw = self.select_raw(query)
+        return _parse(raw, where=f"cache file {self.cache_path(query)}")["results"]["bindings"]
 
     def select_batched(self, template: str, var: str, qids: Iterable[str]) -> list[dict]:
         """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
@@ -224,8 +225,11 @@ class WikidataClient:
         sparql.setQuery(query)
         try:
             response = sparql.query().response
-            raw = response.read()
-            content_type = response.headers.get("Content-Type", "")
+            try:
+                raw = response.read()
+                content_type = response.headers.get("Content-Type", "")
+            finally:
+                response.close()
         except urllib.error.HTTPError as err:
             reason = f"HTTP {err.code} {err.reason}"
             if err.code in RETRY_AFTER_STATUSES:
