@@ -1,0 +1,406 @@
+"""Wikidata Query Service results of a P190 query → citygraph Turtle.
+
+Reads SPARQL 1.1 query results in JSON, CSV, TSV or XML (by file suffix, or `fmt`), one row per
+(item, twin) statement, and writes the ties as citygraph RDF: places keyed by QID, one
+partnership per unordered pair (both directions of a Wikidata pair are one tie, self-ties are
+dropped), typed and kinded cg:FormalPartnership (P190 is the formal tie), every node derived from
+one cg:Source that names the results file.
+
+Variables (rename columns with `mapping`, e.g. {'item': 'city', 'twin': 'sister'}):
+  item, twin                 entity IRIs (http://www.wikidata.org/entity/Q…) or bare QIDs — required
+  itemLabel, twinLabel       names (their language tag is kept; CSV has none: see `lang`)
+  itemCoord, twinCoord       WKT points as WDQS returns them ("Point(lon lat)")
+  itemCountry, twinCountry   country items (P17): cg:country, only where a place has exactly one
+  start, end                 P580/P582 qualifiers: a cg:Formalisation / cg:Termination event
+  startPrecision, endPrecision  wikibase:timePrecision (9 year, 10 month, 11 day)
+A date without a precision is written no more precisely than it can be read: a day only if it
+is not the 1st, a month only if it is not January the 1st (WDQS pads year-precision dates to
+YYYY-01-01), so no day or month is ever invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import xml.parsers.expat
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import ids
+from .errors import BadInput
+from .namespaces import CG, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
+
+ENTITY_VARS = ("item", "twin")
+OPTIONAL_VARS = ("itemLabel", "twinLabel", "itemCoord", "twinCoord", "itemCountry", "twinCountry",
+                 "start", "end", "startPrecision", "endPrecision")
+VARIABLES = ENTITY_VARS + OPTIONAL_VARS
+FORMATS = {".json": "json", ".srj": "json", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".srx": "xml"}
+SRX = "http://www.w3.org/2005/sparql-results#"
+WD_PREFIX = str(WD)
+POINT_RE = re.compile(r"^\s*Point\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
+DATE_RE = re.compile(r"^\s*([+-]?\d{4,})-(\d{2})-(\d{2})(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?\s*$")
+
+
+@dataclass
+class Row:
+    where: str  # 'line 12' or 'result 3' — for error messages
+    values: dict  # variable -> ox term
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the four SPARQL results formats into rows of pyoxigraph terms
+# ---------------------------------------------------------------------------------------------
+
+def read_results(path: Path, fmt: str | None = None) -> list[Row]:
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    fmt = fmt or FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --format")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInput(f"{path}: not UTF-8 text ({err})") from None
+    return {"json": _read_json, "csv": _read_csv, "tsv": _read_tsv, "xml": _read_xml}[fmt](path, text)
+
+
+def _read_json(path: Path, text: str) -> list[Row]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise BadInput(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
+    try:
+        bindings = doc["results"]["bindings"]
+    except (KeyError, TypeError):
+        raise BadInput(f"{path}: not SPARQL JSON results (no results.bindings); export the query result as JSON from query.wikidata.org") from None
+    rows = []
+    for i, b in enumerate(bindings, start=1):
+        where = f"result {i}"
+        if not isinstance(b, dict):
+            raise BadInput(f"{path}: {where}: a binding must be a JSON object")
+        values = {}
+        for var, t in b.items():
+            values[var] = _json_term(path, where, var, t)
+        rows.append(Row(where, values))
+    return rows
+
+
+def _json_term(path: Path, where: str, var: str, t) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if not isinstance(t, dict) or "type" not in t or "value" not in t:
+        raise BadInput(f"{path}: {where}, ?{var}: a term needs 'type' and 'value'")
+    kind, value = t["type"], t["value"]
+    try:
+        if kind == "uri":
+            return ox.NamedNode(value)
+        if kind in ("literal", "typed-literal"):
+            if "xml:lang" in t:
+                return ox.Literal(value, language=t["xml:lang"])
+            if "datatype" in t:
+                return ox.Literal(value, datatype=ox.NamedNode(t["datatype"]))
+            return ox.Literal(value)
+        if kind == "bnode":
+            return ox.BlankNode(value)
+    except ValueError as err:
+        raise BadInput(f"{path}: {where}, ?{var}: {err}") from None
+    raise BadInput(f"{path}: {where}, ?{var}: unknown term type {kind!r} (expected uri, literal or bnode)")
+
+
+def _read_csv(path: Path, text: str) -> list[Row]:
+    # SPARQL CSV is lossy: every cell is text; entity and date columns are read by meaning below
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BadInput(f"{path}: empty file; expected a header line with the variable names") from None
+    except csv.Error as err:
+        raise BadInput(f"{path}:1: {err}") from None
+    rows = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise BadInput(f"{path}:{line}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
+            rows.append(Row(f"line {line}", {h: ox.Literal(c) for h, c in zip(header, cells) if c != ""}))
+    except csv.Error as err:
+        raise BadInput(f"{path}:{reader.line_num}: {err}") from None
+    return rows
+
+
+def _read_tsv(path: Path, text: str) -> list[Row]:
+    lines = text.split("\n")
+    header = [h.strip().lstrip("?$") for h in lines[0].rstrip("\r").split("\t")] if lines and lines[0].strip() else None
+    if not header:
+        raise BadInput(f"{path}:1: expected a header line of ?variables separated by tabs")
+    rows = []
+    for n, line in enumerate(lines[1:], start=2):
+        line = line.rstrip("\r")
+        if not line:
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise BadInput(f"{path}:{n}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
+        values = {}
+        for var, cell in zip(header, cells):
+            if cell.strip():
+                values[var] = _tsv_term(path, n, var, cell.strip())
+        rows.append(Row(f"line {n}", values))
+    return rows
+
+
+def _tsv_term(path: Path, line: int, var: str, cell: str):
+    """A TSV cell is an RDF term in Turtle/N-Triples syntax (bare numbers allowed)."""
+    if re.fullmatch(r"[+-]?\d+", cell):
+        return ox.Literal(cell, datatype=ox.NamedNode(str(XSD.integer)))
+    if re.fullmatch(r"[+-]?\d*\.\d+", cell):
+        return ox.Literal(cell, datatype=ox.NamedNode(str(XSD.decimal)))
+    try:
+        triples = list(ox.parse(f"<urn:x:s> <urn:x:p> {cell} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as err:
+        raise BadInput(f"{path}:{line}: ?{var}: {cell!r} is not an RDF term ({err.msg})") from None
+    if len(triples) != 1:
+        raise BadInput(f"{path}:{line}: ?{var}: {cell!r} is not one RDF term")
+    return triples[0].object
+
+
+def _read_xml(path: Path, text: str) -> list[Row]:
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    rows: list[Row] = []
+    state: dict = {"row": None, "var": None, "kind": None, "attrs": None, "text": []}
+
+    def start(name, attrs):
+        ns, _, local = name.rpartition(" ")
+        if ns != SRX.rstrip("#") + "#" and ns != SRX:
+            return
+        if local == "result":
+            state["row"] = Row(f"line {parser.CurrentLineNumber}", {})
+        elif local == "binding":
+            state["var"] = attrs.get("name")
+        elif local in ("uri", "literal", "bnode"):
+            state["kind"], state["attrs"], state["text"] = local, attrs, []
+
+    def end(name):
+        local = name.rpartition(" ")[2]
+        if local in ("uri", "literal", "bnode") and state["kind"] == local:
+            value = "".join(state["text"])
+            attrs = state["attrs"]
+            row = state["row"]
+            if row is None or state["var"] is None:
+                raise BadInput(f"{path}:{parser.CurrentLineNumber}: a <{local}> outside a <binding> of a <result>")
+            try:
+                if local == "uri":
+                    term = ox.NamedNode(value)
+                elif local == "bnode":
+                    term = ox.BlankNode(value)
+                elif "http://www.w3.org/XML/1998/namespace lang" in attrs:
+                    term = ox.Literal(value, language=attrs["http://www.w3.org/XML/1998/namespace lang"])
+                elif "datatype" in attrs:
+                    term = ox.Literal(value, datatype=ox.NamedNode(attrs["datatype"]))
+                else:
+                    term = ox.Literal(value)
+            except ValueError as err:
+                raise BadInput(f"{path}:{parser.CurrentLineNumber}: ?{state['var']}: {err}") from None
+            row.values[state["var"]] = term
+            state["kind"] = None
+        elif local == "result" and state["row"] is not None:
+            rows.append(state["row"])
+            state["row"] = None
+
+    def chars(data):
+        if state["kind"] is not None:
+            state["text"].append(data)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except xml.parsers.expat.ExpatError as err:
+        raise BadInput(f"{path}:{err.lineno}:{err.offset}: not well-formed XML: {xml.parsers.expat.ErrorString(err.code)}") from None
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# From rows to citygraph triples
+# ---------------------------------------------------------------------------------------------
+
+def parse_mapping(items) -> dict[str, str]:
+    """['item=city', 'twin=sister'] -> {'item': 'city', 'twin': 'sister'}; BadInput on a bad one."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        var, sep, column = item.partition("=")
+        var, column = var.strip().lstrip("?"), column.strip().lstrip("?")
+        if not sep or not var or not column:
+            raise BadInput(f"--map {item}: write VAR=COLUMN, e.g. --map item=city")
+        if var not in VARIABLES:
+            raise BadInput(f"--map {item}: {var!r} is not a variable the importer reads; choose one of {', '.join(VARIABLES)}")
+        out[var] = column
+    return out
+
+
+def _qid_of(path: Path, row: Row, var: str, term) -> str:
+    text = term.value.strip() if isinstance(term, (ox.NamedNode, ox.Literal)) else ""
+    if text.startswith(WD_PREFIX):
+        text = text[len(WD_PREFIX):]
+    if not ids.is_qid(text):
+        raise BadInput(f"{path}: {row.where}: ?{var} is {text!r}, not a Wikidata item (http://www.wikidata.org/entity/Q… or Q…)")
+    return text
+
+
+def _date(path: Path, row: Row, var: str, term, precision) -> ox.Literal:
+    m = DATE_RE.match(term.value) if isinstance(term, ox.Literal) else None
+    if not m:
+        raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a date (YYYY-MM-DD or an xsd:dateTime)")
+    year, month, day = m.groups()
+    if precision is not None:
+        try:
+            p = int(precision.value)
+        except (ValueError, AttributeError):
+            raise BadInput(f"{path}: {row.where}: ?{var}Precision is {precision!r}, not a wikibase:timePrecision number") from None
+        if p <= 9:
+            return ox.Literal(year, datatype=ox.NamedNode(str(XSD.gYear)))
+        if p == 10:
+            return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(str(XSD.gYearMonth)))
+        return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(str(XSD.date)))
+    if day != "01":
+        return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(str(XSD.date)))
+    if month != "01":
+        return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(str(XSD.gYearMonth)))
+    return ox.Literal(year, datatype=ox.NamedNode(str(XSD.gYear)))
+
+
+def _label(term, lang: str | None):
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        return ox.Literal(term.value, language=lang) if lang else ox.Literal(term.value)
+    return None
+
+
+def _point(path: Path, row: Row, var: str, term) -> ox.Literal:
+    m = POINT_RE.match(getattr(term, "value", ""))
+    if not m:
+        raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a WKT point such as Point(118.78 32.06)")
+    return ox.Literal(f"POINT({m.group(1)} {m.group(2)})", datatype=ox.NamedNode(str(GEO.wktLiteral)))
+
+
+def source_iri(path: Path) -> ox.NamedNode:
+    # by the file's stem, not its suffix: the same result exported as JSON or CSV is one source
+    return ox.NamedNode(str(SOURCE["wikidata-results-" + (ids.slug(Path(path).stem) or "file")]))
+
+
+def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None = None, lang: str | None = None) -> list[ox.Triple]:
+    """The citygraph triples for the rows (sorted, de-duplicated)."""
+    path = Path(path)
+    mapping = mapping or {}
+    col = {v: mapping.get(v, v) for v in VARIABLES}
+    if rows:
+        seen_cols = set().union(*(r.values for r in rows))
+        for var in ENTITY_VARS:
+            if col[var] not in seen_cols:
+                hint = f" (mapped with --map {var}={col[var]})" if var in mapping else f"; if the file calls it otherwise, pass --map {var}=COLUMN"
+                raise BadInput(f"{path}: no column {col[var]!r} for ?{var}{hint}. Columns: {', '.join(sorted(seen_cols))}")
+        for var, column in mapping.items():
+            if column not in seen_cols:
+                raise BadInput(f"--map {var}={column}: {path} has no column {column!r}. Columns: {', '.join(sorted(seen_cols))}")
+    T, L = ox.NamedNode, ox.Literal
+    a = T(str(RDF.type))
+    src = source_iri(path)
+    out: set[ox.Triple] = {
+        ox.Triple(src, a, T(str(CG.Source))),
+        ox.Triple(src, T(str(RDFS.label)), L(f"Wikidata Query Service results: {path.stem}", language="en")),
+        ox.Triple(src, T("http://purl.org/dc/terms/license"), T("https://creativecommons.org/publicdomain/zero/1.0/")),
+        ox.Triple(src, T("http://purl.org/dc/terms/source"), T("https://query.wikidata.org/")),
+    }
+    countries: dict[str, set[str]] = defaultdict(set)
+    derived = T(str(PROV.wasDerivedFrom))
+    for row in rows:
+        get = lambda var: row.values.get(col[var])  # noqa: E731
+        for var in ENTITY_VARS:
+            if get(var) is None:
+                raise BadInput(f"{path}: {row.where}: ?{var} (column {col[var]!r}) is empty; every row needs an item and a twin")
+        q1, q2 = _qid_of(path, row, "item", get("item")), _qid_of(path, row, "twin", get("twin"))
+        for side, qid in (("item", q1), ("twin", q2)):
+            place = T(str(PLACE[qid]))
+            out.add(ox.Triple(place, a, T(str(CG.Place))))
+            out.add(ox.Triple(place, T(str(CG.qid)), L(qid)))
+            out.add(ox.Triple(place, T(str(CG.wikidata)), T(str(WD[qid]))))
+            label = _label(get(side + "Label"), lang)
+            if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
+                out.add(ox.Triple(place, T(str(RDFS.label)), label))
+            if get(side + "Coord") is not None:
+                out.add(ox.Triple(place, T(str(GEO.asWKT)), _point(path, row, side + "Coord", get(side + "Coord"))))
+            if get(side + "Country") is not None:
+                countries[qid].add(_qid_of(path, row, side + "Country", get(side + "Country")))
+        if q1 == q2:
+            continue  # a self-tie is no tie
+        pair = ids.pair_key(q1, q2)
+        tie = T(str(ids.partnership_iri(q1, q2)))
+        formal = T(str(CG.FormalPartnership))
+        out.update({
+            ox.Triple(tie, a, formal), ox.Triple(tie, T(str(CG.kind)), formal),
+            ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q1]))), ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q2]))),
+            ox.Triple(tie, derived, src),
+        })
+        first, second = pair.split("-")
+        out.add(ox.Triple(T(str(PLACE[first])), T(str(CG.twinnedWith)), T(str(PLACE[second]))))
+        for var, cls, slug in (("start", CG.Formalisation, "formalisation"), ("end", CG.Termination, "termination")):
+            if get(var) is None:
+                continue
+            date = _date(path, row, var, get(var), get(var + "Precision"))
+            event = T(str(ids.event_iri(pair, slug, date.value)))
+            out.update({
+                ox.Triple(event, a, T(str(cls))), ox.Triple(event, T(str(CG.date)), date),
+                ox.Triple(event, derived, src), ox.Triple(tie, T(str(CG.event)), event),
+            })
+    for qid, cs in countries.items():
+        if len(cs) == 1:  # cg:country is functional: several P17 values are left out, not merged
+            (c,) = cs
+            country = T(str(PLACE[c]))
+            out.update({
+                ox.Triple(T(str(PLACE[qid])), T(str(CG.country)), country), ox.Triple(country, a, T(str(CG.Country))),
+                ox.Triple(country, T(str(CG.qid)), L(c)), ox.Triple(country, T(str(CG.wikidata)), T(str(WD[c]))),
+            })
+    return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+
+
+def to_turtle(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+
+
+def write_atomically(data: bytes, out: Path) -> None:
+    out = Path(out)
+    if out.is_dir():
+        raise BadInput(f"--out {out}: is a folder; give a file name such as ties.ttl")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise BadInput(f"--out {out}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def import_results(path: Path, out: Path, mapping: dict[str, str] | None = None, fmt: str | None = None, lang: str | None = None) -> dict:
+    """Read one results file and write the Turtle; returns counts for the summary."""
+    rows = read_results(path, fmt)
+    triples = rows_to_triples(path, rows, mapping, lang)
+    write_atomically(to_turtle(triples), out)
+    party = CG.party
+    ties = {t.subject.value for t in triples if t.predicate.value == str(party)}
+    places = {t.subject.value for t in triples if t.predicate.value == str(CG.qid)}
+    return {"rows": len(rows), "ties": len(ties), "places": len(places), "triples": len(triples)}
+
+
+__all__ = ["read_results", "rows_to_triples", "import_results", "parse_mapping", "VARIABLES", "FORMATS"]
