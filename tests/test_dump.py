@@ -15,7 +15,9 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from citygraph import dump
-from citygraph.namespaces import CG, DATASET_IRI, DCAT, GRAPH_SHAPES, PLACE, SPDX, VOID
+from citygraph.namespaces import CG, DATASET_IRI, GRAPH_SHAPES, PLACE, SPDX, VOID
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")  # open namespace: DCAT 3 terms, no warnings
 
 NANJING_NAGOYA = "https://w3id.org/citygraph/id/partnership/Q11751-Q16666"
 

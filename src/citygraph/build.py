@@ -42,10 +42,13 @@ class BuiltGraph:
         return out + [self.inferred_graph] if self.inferred_graph else out
 
     def graph_sizes(self) -> dict[str, int]:
-        sizes: dict[str, int] = {}
-        for q in self.store:
-            name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            sizes[name] = sizes.get(name, 0) + 1
+        """Triples per named graph ("" for the default graph, if it holds any), sorted by IRI."""
+        # Counted by the store in Rust: iterating ~500k quads in Python takes about a second.
+        sizes = {r["g"].value: int(r["n"].value) for r in self.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        default = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        if default:
+            sizes[""] = default
         return dict(sorted(sizes.items()))
 
 

@@ -55,21 +55,32 @@ def graph_lines(store: ox.Store, graph: str) -> list[bytes]:
     return sorted(data.splitlines(keepends=True))
 
 
+def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
+    """Sorted N-Triples lines of several graphs as one sorted, de-duplicated document."""
+    lines: list[bytes] = []
+    for chunk in per_graph:
+        lines.extend(chunk)
+    lines.sort()  # timsort merges the already sorted runs
+    return b"".join(dict.fromkeys(lines))  # drops repeats, keeps the order
+
+
 def ntriples(store: ox.Store, graphs: Iterable[str]) -> bytes:
     """The union of `graphs` as sorted, de-duplicated N-Triples."""
-    lines: set[bytes] = set()
-    for g in graphs:
-        lines.update(graph_lines(store, g))
-    return b"".join(sorted(lines))
+    return union_lines(graph_lines(store, g) for g in graphs)
+
+
+def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
+    """N-Quads from each graph's sorted N-Triples lines: graphs in IRI order."""
+    out: list[bytes] = []
+    for g in sorted(lines_by_graph):
+        tail = f" <{g}> .\n".encode()
+        out.extend(line[:-3] + tail for line in lines_by_graph[g])  # lines end with b" .\n"
+    return b"".join(out)
 
 
 def nquads(store: ox.Store, graphs: Iterable[str]) -> bytes:
     """The named `graphs` as N-Quads: graphs in IRI order, each graph's lines sorted."""
-    out: list[bytes] = []
-    for g in sorted(set(graphs)):
-        tail = f" <{g}> .\n".encode()
-        out.extend(line[:-3] + tail for line in graph_lines(store, g))  # lines end with b" .\n"
-    return b"".join(out)
+    return nquads_from({g: graph_lines(store, g) for g in set(graphs)})
 
 
 def ordered_prefixes(data: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
@@ -96,7 +107,7 @@ def serialize_trig(nq: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes
 def serialize_jsonld(nt: bytes, context: dict | None = None) -> bytes:
     from .jsonld import to_jsonld
 
-    return to_jsonld((q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)), context)
+    return to_jsonld(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), context)  # quads: subject/predicate/object suffice
 
 
 def sorted_triples(store: ox.Store, graphs: Iterable[str]) -> list[ox.Triple]:
@@ -178,11 +189,13 @@ def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
     from .void import describe
 
     folder = Path(folder)
-    nt = ntriples(built.store, built.content_graphs)
+    by_graph = {g: graph_lines(built.store, g) for g in dataset_graphs(built)}  # each graph dumped once
+    nt = union_lines(by_graph.get(g) or graph_lines(built.store, g) for g in built.content_graphs)
     (folder / NTRIPLES).write_bytes(nt)
     (folder / TURTLE).write_bytes(serialize_turtle(nt))
     (folder / JSONLD).write_bytes(serialize_jsonld(nt))
-    (folder / TRIG).write_bytes(serialize_trig(nquads(built.store, dataset_graphs(built))))
+    (folder / TRIG).write_bytes(serialize_trig(nquads_from(by_graph)))
+    del by_graph
     for writer in writers:
         writer(built, folder)
     (folder / VOID).write_bytes(describe(built, folder, triples=nt.count(b"\n")))

@@ -69,6 +69,7 @@ class Compactor:
             else:
                 raw_terms[name] = value if isinstance(value, dict) else {"@id": value}
         self.prefixes = prefixes
+        self._memo: dict[str, str] = {}
         # Longest namespace first, so the most specific prefix wins.
         self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.terms: dict[str, Term] = {}
@@ -86,6 +87,12 @@ class Compactor:
 
     def iri(self, iri: str) -> str:
         """A compact IRI (prefix:suffix) where a prefix fits, else the IRI itself."""
+        hit = self._memo.get(iri)
+        if hit is None:
+            hit = self._memo[iri] = self._compact(iri)
+        return hit
+
+    def _compact(self, iri: str) -> str:
         for name, ns in self._by_length:
             if iri.startswith(ns):
                 rest = iri[len(ns):]
@@ -145,8 +152,8 @@ class Compactor:
         return self.iri(subject.value)
 
 
-def to_jsonld(triples: Iterable[ox.Triple], context: dict | None = None) -> bytes:
-    """A compacted JSON-LD document of `triples` (given grouped by subject, e.g. sorted)."""
+def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
+    """A compacted JSON-LD document of `triples` (Triples or Quads, grouped by subject, e.g. sorted)."""
     context = context if context is not None else load_context()
     comp = Compactor(context)
     lines: list[str] = []
