@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from . import __version__, resources
 from .namespaces import (
-    CG, DATASET_IRI, DCAT, DCTERMS, GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, ID, OWL,
+    CG, DATASET_IRI, DCAT, DCTERMS, GRAPH, GRAPH_ENRICHMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, ID, OWL,
     RDF, SPDX, VOID, XSD, data_graph,
 )
 
@@ -31,7 +31,19 @@ GRAPH_ROLES = {
     str(GRAPH_ONTOLOGY): "The OWL ontology and SKOS vocabularies, as asserted.",
     str(GRAPH_SHAPES): "The SHACL shapes the data is validated against (in the TriG dump only).",
     str(GRAPH_INFERRED): "Triples entailed by the OWL 2 RL closure of ontology and data, not asserted by any source.",
+    str(GRAPH_ENRICHMENT): "Facts fetched from Wikidata by `citygraph link enrich`; neither reasoned over nor validated.",
 }
+
+
+def _role(graph: str) -> str:
+    if graph in GRAPH_ROLES:
+        return GRAPH_ROLES[graph]
+    name = graph[len(str(GRAPH)):] if graph.startswith(str(GRAPH)) else graph
+    if name.startswith("data/"):
+        return f"Asserted by the source {name}."
+    if name.startswith("add/"):
+        return "Asserted by a file added with `citygraph build --add`."
+    return "A named graph of the build."
 
 
 def _n(iri) -> ox.NamedNode:
@@ -111,7 +123,7 @@ def description(built, folder: Path, triples: int) -> list[ox.Triple]:
         add(sub, RDF.type, _n(VOID.Dataset))
         add(sub, DCTERMS.title, _lit(graph[len(str(GRAPH)):] if graph.startswith(str(GRAPH)) else graph))
         add(sub, VOID.triples, _lit(n, XSD.integer))
-        role = GRAPH_ROLES.get(graph) or ("Asserted by the source " + graph[len(str(GRAPH)):] + "." if graph.startswith(str(GRAPH)) else "A named graph of the build.")
+        role = _role(graph)
         if files.get(graph):
             role += " Loaded from " + ", ".join(files[graph]) + "."
         add(sub, DCTERMS.description, _lit(role, language="en"))
