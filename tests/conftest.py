@@ -53,3 +53,19 @@ def curated_dumps(curated, tmp_path_factory):
     from citygraph.dump import write_dumps
 
     return write_dumps(curated, tmp_path_factory.mktemp("curated") / "dist")
+
+
+@pytest.fixture(scope="session")
+def world():
+    """The full default build (curated core + world layer), loaded, reasoned and validated once per session."""
+    from citygraph.build import build
+
+    return build()
+
+
+@pytest.fixture(scope="session")
+def world_dumps(world, tmp_path_factory):
+    """The full default build's dumps, written once per session."""
+    from citygraph.dump import write_dumps
+
+    return write_dumps(world, tmp_path_factory.mktemp("world") / "dist")
