@@ -83,6 +83,17 @@ def meaning(report: validate.ValidationReport) -> set[tuple]:
     return {(r.severity, r.focus, r.path, r.constraint) for r in report.results}
 
 
+def test_the_shipped_data_conforms_without_warnings(curated):
+    # the build's own report (default engine): no violation, and nothing desirable missing either
+    assert curated.report.conforms
+    assert curated.report.results == []
+
+
+def test_the_shipped_data_conforms_under_the_reference_engine(curated):
+    report = validate.validate_built(curated, engine="pyshacl")
+    assert [r for r in report.results] == []
+
+
 def test_every_fixture_has_expectations_and_every_expectation_a_fixture():
     assert set(FIXTURES) == set(EXPECTED)
 
