@@ -381,6 +381,8 @@ class Checker:
             if f not in focus:
                 continue
             value = row["value"] if "value" in names else None
+            if value is None and path_term is None:
+                value = f  # as pyshacl (and the SHACL spec) do for node shapes: sh:value is $this
             path = row["path"] if "path" in names and row["path"] is not None else path_term
             bindings = {k: row[k] for k in names if row[k] is not None}
             self.report(shape, f, path, COMPONENT["sparql"], value, "", sparql_constraint=constraint, bindings=bindings)
