@@ -1,0 +1,32 @@
+"""citygraph queries: the stored-query catalogue."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table for people; json: an array of {name, summary, description, tags, form, federated, parameters}.")
+def command(fmt):
+    """List the stored queries: name, what each answers, and its parameters.
+
+    Every query is loaded and checked; a broken header or a query that does not parse is an
+    error (exit 2) naming the file.
+    """
+    from .. import queries
+
+    catalogue = queries.catalogue()
+    if fmt == "json":
+        click.echo(json.dumps([q.as_dict() for q in catalogue], ensure_ascii=False, indent=2))
+        return
+    width = max((len(q.name) for q in catalogue), default=0)
+    for q in catalogue:
+        flag = " [federated: needs internet]" if q.federated else ""
+        click.echo(f"{q.name:<{width}}  {q.summary}{flag}")
+        for p in q.parameters:
+            need = "required" if p.required else (f"default {p.default_text}" if p.default is not None else "optional")
+            desc = f" — {p.description}" if p.description else ""
+            click.echo(f"{'':<{width}}    -p {p.name}=<{p.type}>  ({need}){desc}")

@@ -1,0 +1,330 @@
+"""Running a bound query text locally or remotely, and writing its result in every format.
+
+A `Result` holds pyoxigraph terms whichever engine answered (remote answers are parsed back
+with pyoxigraph's own results parsers), so both engines go through the same writers and can be
+compared term by term. One table (`FORMATS`) maps each format to its writer and query forms.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import pyoxigraph as ox
+
+from .errors import BadInput, RemoteError
+from .namespaces import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+SELECT_FORMS = ("SELECT", "ASK")
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+@dataclass
+class Result:
+    form: str                                   # SELECT, ASK, CONSTRUCT or DESCRIBE
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # one tuple of terms (None = unbound) per solution
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in GRAPH_FORMS
+
+    def dicts(self) -> list[dict]:
+        """Rows as {variable: Python value}: IRIs as strings, literals as their text (numbers as numbers)."""
+        return [{v: python_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+
+def python_value(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1] if term.datatype else ""
+        try:
+            if dt in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger"):
+                return int(term.value)
+            if dt in ("decimal", "double", "float"):
+                return float(term.value)
+            if dt == "boolean":
+                return term.value in ("true", "1")
+        except ValueError:
+            pass
+        return term.value
+    return term.value
+
+
+def _from_solutions(form: str, answer) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(form="ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result(form=form if form in GRAPH_FORMS else "CONSTRUCT", triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [tuple(sol[v] for v in variables) for sol in answer]
+    return Result(form="SELECT", variables=variables, rows=rows)
+
+
+def run_local(text: str, store: ox.Store, form: str = "SELECT") -> Result:
+    """Run on the embedded store; the default graph is the union of all named graphs."""
+    try:
+        return _from_solutions(form, store.query(text, use_default_graph_as_union=True))
+    except SyntaxError as err:
+        raise BadInput(f"the query does not parse: {err}") from None
+    except (OSError, RuntimeError) as err:
+        raise BadInput(f"the query failed on the local graph: {err}") from None
+
+
+def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) -> Result:
+    """Run on a SPARQL 1.1 endpoint through SPARQLWrapper; any HTTP/network failure -> RemoteError."""
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from . import __version__
+
+    client = SPARQLWrapper(endpoint, agent=f"citygraph/{__version__} (stored queries; https://w3id.org/citygraph)")
+    client.setQuery(text)
+    client.setMethod(POST)
+    client.setTimeout(max(1, int(round(timeout))))
+    graph = form in GRAPH_FORMS
+    client.setReturnFormat(TURTLE if graph else JSON)
+    try:
+        response = client.query().response
+        data = response.read()
+    except SPARQLWrapperException as err:
+        raise RemoteError(f"{endpoint}: the endpoint refused the query: {str(err).strip()[:500]}") from None
+    except urllib.error.HTTPError as err:
+        raise RemoteError(f"{endpoint}: HTTP {err.code} {err.reason}; check the endpoint URL") from None
+    except urllib.error.URLError as err:
+        raise RemoteError(f"{endpoint}: cannot reach the endpoint ({err.reason}); check the URL and that the server runs") from None
+    except (TimeoutError, socket.timeout):
+        raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
+    except (OSError, ValueError) as err:
+        raise RemoteError(f"{endpoint}: request failed: {err}") from None
+    try:
+        if graph:
+            return Result(form=form, triples=list(ox.parse(data, format=ox.RdfFormat.TURTLE)))
+        return _from_solutions(form, ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+    except (SyntaxError, ValueError) as err:
+        raise RemoteError(f"{endpoint}: the answer is not valid {'Turtle' if graph else 'SPARQL results JSON'}: {err}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Writers
+# --------------------------------------------------------------------------------------------
+
+def _term_key(term) -> tuple:
+    if term is None:
+        return (0, "")
+    if isinstance(term, ox.NamedNode):
+        return (1, term.value)
+    if isinstance(term, ox.BlankNode):
+        return (2, term.value)
+    return (3, term.value, term.datatype.value if term.datatype else "", term.language or "")
+
+
+def sorted_triples(triples) -> list:
+    unique = set(triples)
+    return sorted(unique, key=lambda t: (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object)))
+
+
+def nt_term(term) -> str:
+    """A term in N-Triples/Turtle syntax (for TSV)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        body = '"' + (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                      .replace("\r", "\\r").replace("\t", "\\t")) + '"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype.value == XSD_STRING:
+            return body
+        return f"{body}^^<{term.datatype.value}>"
+    return str(term)
+
+
+def _cell(term) -> str:
+    """Table cells: IRIs as prefixed names, literals as their text (language and datatype dropped)."""
+    from .queries import shorten
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    return term.value if isinstance(term, ox.Literal) else str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())  # newlines and tabs would break the table
+    if _width(text) <= limit:
+        return text
+    out, w = [], 0
+    for c in text:
+        cw = _width(c)
+        if w + cw > limit - 1:
+            break
+        out.append(c)
+        w += cw
+    return "".join(out) + "…"
+
+
+def write_table(result: Result, max_cell: int = 60) -> str:
+    if result.form == "ASK":
+        return ("yes" if result.boolean else "no") + "\n"
+    if result.is_graph:
+        header = ["subject", "predicate", "object"]
+        rows = [(t.subject, t.predicate, t.object) for t in sorted_triples(result.triples)]
+    else:
+        header, rows = result.variables, result.rows
+    cells = [[_clip(_cell(t), max_cell) for t in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+
+    def line(values):
+        return "  ".join(v + " " * (widths[i] - _width(v)) for i, v in enumerate(values)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    n = len(cells)
+    out.append(f"({n} {'triple' if result.is_graph else 'row'}{'' if n == 1 else 's'})")
+    return "\n".join(out) + "\n"
+
+
+def write_csv(result: Result) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if result.form == "ASK":
+        w.writerow(["boolean"])
+        w.writerow(["true" if result.boolean else "false"])
+        return buf.getvalue()
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+    return buf.getvalue()
+
+
+def write_tsv(result: Result) -> str:
+    if result.form == "ASK":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(nt_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def write_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.form == "ASK":
+        doc = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{xml_escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{xml_escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
+    return f"<literal>{xml_escape(term.value)}</literal>"
+
+
+def write_xml(result: Result) -> str:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.form == "ASK":
+        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
+    else:
+        out.append("  <head>")
+        out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+        out += ["  </head>", "  <results>"]
+        for row in result.rows:
+            out.append("    <result>")
+            out += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(result.variables, row) if t is not None]
+            out.append("    </result>")
+        out.append("  </results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _serialize(result: Result, fmt: ox.RdfFormat, prefixes: bool) -> str:
+    triples = sorted_triples(result.triples)
+    data = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if prefixes else ox.serialize(triples, format=fmt)
+    return (data or b"").decode("utf-8")
+
+
+def write_turtle(result: Result) -> str:
+    return _serialize(result, ox.RdfFormat.TURTLE, True)
+
+
+def write_ntriples(result: Result) -> str:
+    return _serialize(result, ox.RdfFormat.N_TRIPLES, False)
+
+
+def write_jsonld(result: Result) -> str:
+    text = _serialize(result, ox.RdfFormat.JSON_LD, False)
+    return json.dumps(json.loads(text or "[]"), ensure_ascii=False, indent=2) + "\n"
+
+
+# format -> (writer, query forms it serves)
+FORMATS: dict[str, tuple[Callable[[Result], str], tuple[str, ...]]] = {
+    "table": (write_table, SELECT_FORMS + GRAPH_FORMS),
+    "csv": (write_csv, SELECT_FORMS),
+    "tsv": (write_tsv, SELECT_FORMS),
+    "json": (write_json, SELECT_FORMS),
+    "xml": (write_xml, SELECT_FORMS),
+    "turtle": (write_turtle, GRAPH_FORMS),
+    "jsonld": (write_jsonld, GRAPH_FORMS),
+    "ntriples": (write_ntriples, GRAPH_FORMS),
+}
+
+
+def default_format(form: str, terminal: bool) -> str:
+    """table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT/DESCRIBE) in a pipe."""
+    if terminal:
+        return "table"
+    return "turtle" if form in GRAPH_FORMS else "csv"
+
+
+def check_format(fmt: str, form: str, name: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if form not in FORMATS[fmt][1]:
+        fits = ", ".join(f for f, (_w, forms) in FORMATS.items() if form in forms)
+        raise BadInput(f"--format {fmt}: query {name!r} is a {form} query; use one of {fits}")
+
+
+def write(result: Result, fmt: str) -> str:
+    check_format(fmt, result.form, "(result)")
+    return FORMATS[fmt][0](result)
+
+
+__all__ = ["Result", "FORMATS", "run_local", "run_remote", "write", "default_format", "check_format", "sorted_triples"]
