@@ -33,7 +33,7 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated"}
 PARAMETER_KEYS = {"type", "default", "description", "example"}
 # Keyword arguments of run_query that a parameter may not shadow.
-RESERVED_NAMES = {"endpoint", "graph", "scope", "timeout", "reasoner", "add"}
+RESERVED_NAMES = {"name", "endpoint", "graph", "scope", "timeout", "reasoner", "add"}
 
 # Declared type -> (grlc variable suffix, what a value looks like).
 TYPES: dict[str, tuple[str, str]] = {
@@ -95,8 +95,8 @@ class StoredQuery:
         for p in self.parameters:
             if p.name == name:
                 return p
-        known = ", ".join(p.name for p in self.parameters) or "none"
-        raise BadInput(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+        known = ", ".join(f"{p.name} ({p.type}{', required' if p.required else ''})" for p in self.parameters) or "none"
+        raise BadInput(f"query {self.name!r} has no parameter {name!r}; its parameters: {known}")
 
     def as_dict(self) -> dict:
         return {"name": self.name, "summary": self.summary, "description": self.description,
