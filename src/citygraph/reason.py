@@ -33,7 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import BadInput
 from .namespaces import GRAPH_INFERRED
-from .rdfio import from_rdflib_triples, to_rdflib
+from .rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 
 REASONERS = ("fast", "owlrl")
 DEFAULT_REASONER = "fast"
@@ -253,9 +253,23 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     return len(quads)
 
 
+_SCHEMAS: dict[str, Schema] = {}
+
+
+def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
+    """compile_schema for the store's ontology, memoised per ontology content within a process."""
+    import hashlib
+
+    data = graph_to_ntriples(store, ontology_graphs)
+    key = hashlib.sha256(b"\n".join(sorted(data.splitlines()))).hexdigest()
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = compile_schema(to_rdflib(store, ontology_graphs))
+    return _SCHEMAS[key]
+
+
 def inferred_fast(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> set[ox.Triple]:
     """The fast path: schema entailments (owlrl on the ontology) plus compiled instance rules."""
-    schema = compile_schema(to_rdflib(store, ontology_graphs))
+    schema = schema_for(store, ontology_graphs)
     inputs = list(ontology_graphs) + list(data_graphs)
     out = closure_fast(store, inputs, schema)
     graphs = [ox.NamedNode(g) for g in inputs]
