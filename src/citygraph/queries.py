@@ -353,6 +353,11 @@ def _iri(text: str, where: str) -> ox.NamedNode:
         value = DISPLAY_PREFIXES[m.group(1)] + m.group(2)
     if not _SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
         raise ValueError
+    if "://" not in value and not value.lower().startswith(("urn:", "tag:", "mailto:")):
+        # prefix:local with a prefix we do not know: a typo, not an IRI someone means
+        known = ", ".join(sorted(DISPLAY_PREFIXES))
+        raise BadInput(f"{where}: {text!r} is not a valid iri: unknown prefix {value.split(':', 1)[0]!r}; "
+                       f"use a full IRI or one of the prefixes {known}")
     return ox.NamedNode(value)
 
 

@@ -93,6 +93,9 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
 
     client = SPARQLWrapper(endpoint, agent=f"citygraph/{__version__} (stored queries; https://w3id.org/citygraph)")
     client.setQuery(text)
+    # SPARQLWrapper guesses the query type by regex over the text, and a word like "ADD" or
+    # "DROP" in a comment or a bound string makes it send an update; we know the form.
+    client.queryType = form if form in SELECT_FORMS + GRAPH_FORMS else "SELECT"
     client.setMethod(POST)
     client.setTimeout(max(1, int(round(timeout))))
     graph = form in GRAPH_FORMS

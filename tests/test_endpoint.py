@@ -1,0 +1,185 @@
+"""The same answers on a real SPARQL server: every local stored query, run on an Oxigraph server.
+
+The session starts `oxigraph serve --union-default-graph` on 127.0.0.1 and a free port, with the
+curated core loaded by `oxigraph load`, and stops it when the session ends. Nothing touches the
+internet (the federated examples are never run).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from citygraph import queries
+from citygraph.results import write
+
+PARAMS = {
+    "anniversaries": {"year": "2019"},
+    "describe": {"thing": "partnership:Q11751-Q16666"},
+    "place-by-name": {"label": "南京市@zh-Hans"},
+    "search": {"text": "nagoya"},
+    "status-on": {"date": "2015-01-01"},
+}
+LOCAL_QUERIES = sorted(q.name for q in queries.catalogue() if not q.federated)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def curated_nquads(curated, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("endpoint") / "curated.nq"
+    curated.store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(curated_nquads, tmp_path_factory):
+    """URL of the query service of a real Oxigraph server holding the curated core."""
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        pytest.fail("the `oxigraph` server CLI is not installed (pip install oxigraph)")
+    folder = tmp_path_factory.mktemp("oxigraph")
+    location = folder / "db"
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(curated_nquads)],
+                   check=True, capture_output=True, timeout=120)
+    port = free_port()
+    log = open(folder / "server.log", "wb")
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def same_answer(query, local, remote):
+    assert local.form == remote.form
+    if local.is_graph:
+        g1, g2 = rdflib.Graph(), rdflib.Graph()
+        g1.parse(data=write(local, "ntriples"), format="nt")
+        g2.parse(data=write(remote, "ntriples"), format="nt")
+        assert len(g1) > 0 and rdflib.compare.isomorphic(g1, g2)
+    elif local.form == "ASK":
+        assert local.boolean == remote.boolean
+    else:
+        assert local.variables == remote.variables
+        assert local.rows, "an empty answer proves nothing"
+        if "ORDER BY" in query.text.upper():
+            assert local.rows == remote.rows
+        else:
+            assert collections.Counter(local.rows) == collections.Counter(remote.rows)
+
+
+def test_the_suite_covers_every_local_query():
+    assert len(LOCAL_QUERIES) >= 16
+
+
+@pytest.mark.parametrize("name", LOCAL_QUERIES)
+def test_same_answer_locally_and_on_the_server(curated, oxigraph_server, name):
+    import rdflib.compare  # noqa: F401  (used by same_answer)
+
+    q = queries.get(name)
+    params = PARAMS.get(name, {})
+    local = queries.run(q, params, store=curated.store)
+    remote = queries.run(q, params, endpoint=oxigraph_server, timeout=30)
+    same_answer(q, local, remote)
+
+
+@pytest.mark.parametrize("name, fmt, params", [
+    ("partners", "json", ()), ("status-on", "csv", ("date=2015-01-01",)), ("history", "xml", ()),
+    ("signatories", "tsv", ("role=role:signatory",)), ("twinned-with", "ntriples", ()), ("describe", "turtle", ("thing=place:Q16666",)),
+])
+def test_cli_output_is_byte_identical_locally_and_remotely(cli, curated_nquads, oxigraph_server, name, fmt, params):
+    args = [a for p in params for a in ("-p", p)]
+    local = cli("query", name, *args, "--format", fmt, "--graph", curated_nquads)
+    remote = cli("query", name, *args, "--format", fmt, "--endpoint", oxigraph_server)
+    assert local.exit_code == remote.exit_code == 0, (local.stderr, remote.stderr)
+    assert local.stdout == remote.stdout and local.stdout.strip()
+
+
+def test_the_api_runs_on_the_endpoint(oxigraph_server):
+    import citygraph
+
+    rows = citygraph.run_query("status-on", endpoint=oxigraph_server, date="2015-01-01")
+    assert {r["tie"]: r["status"] for r in rows}["https://w3id.org/citygraph/id/partnership/Q11751-Q16666"] == "suspended"
+
+
+def test_unreachable_endpoint_exits_3(cli):
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    result = cli("query", "partners", "--endpoint", url, "--timeout", "5")
+    assert result.exit_code == 3
+    assert url in result.stderr and "Traceback" not in result.stderr
+
+
+def test_http_error_exits_3(cli, oxigraph_server):
+    url = oxigraph_server.rsplit("/", 1)[0] + "/no-such-service"
+    result = cli("query", "partners", "--endpoint", url)
+    assert result.exit_code == 3 and url in result.stderr
+
+
+def test_silent_endpoint_times_out_with_exit_3(cli):
+    """A server that accepts the connection and never answers: --timeout ends the wait."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/query"
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        result = cli("query", "partners", "--endpoint", url, "--timeout", "1")
+        assert result.exit_code == 3 and url in result.stderr
+        assert time.monotonic() - started < 30
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+if os.environ.get("CITYGRAPH_KEEP_SERVER_LOG"):  # debugging aid: where the server log is
+    print("oxigraph server logs are in pytest's tmp folder")

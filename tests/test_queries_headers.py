@@ -1,0 +1,128 @@
+"""Headers and parameters fail loudly: a broken header, an unknown type or parameter, a bad value."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from citygraph import queries
+from citygraph.errors import BadInput
+
+BODY = "PREFIX cg: <https://w3id.org/citygraph/ontology#>\nSELECT ?tie WHERE { ?tie cg:party ?_city_iri }\n"
+GOOD = "#+ summary: ties of a city\n#+ parameters:\n#+   city:\n#+     type: iri\n#+     description: the city\n" + BODY
+
+
+def write(tmp_path, text, name="q.rq"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_header_loads(tmp_path):
+    q = queries.load_file(write(tmp_path, GOOD))
+    [p] = q.parameters
+    assert (p.name, p.variable, p.type, p.required) == ("city", "_city_iri", "iri", True)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("#+ summary: [unclosed\n" + BODY, "not valid YAML"),
+    ("#+ description: no summary\n" + BODY, "lacks 'summary'"),
+    (BODY, "no header"),
+    ("#+ - a list\n" + BODY, "YAML mapping"),
+    ("#+ summary: s\n#+ sumary: typo\n" + BODY, "unknown header key"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: place}\n" + BODY, "unknown type 'place'"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri}\n#+   town: {type: iri}\n" + BODY, "'town' is declared"),
+    ("#+ summary: s\n" + BODY, "does not declare"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: date}\n" + BODY, "says iri"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri, default: 'not an iri'}\n" + BODY, "not a valid iri"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri, colour: red}\n" + BODY, "unknown key"),
+    ("#+ summary: s\n#+ parameters:\n#+   graph: {type: iri}\n" + BODY.replace("_city_iri", "_graph_iri"), "reserved"),
+    ("#+ summary: s\nSELECT ?x WHERE { ?x ?p }\n", "does not parse"),
+    ("#+ summary: s\n#+ federated: true\nSELECT ?x WHERE { SERVICE <http://x> { ?x ?p } }\n", "does not parse"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri}\n"
+     "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?_city_iri } } }\n", "inside a sub-query"),
+])
+def test_a_broken_query_file_is_an_error_naming_the_file(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(BadInput) as err:
+        queries.load_file(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_the_cli_reports_a_broken_file_with_exit_2(tmp_path, cli):
+    path = write(tmp_path, "#+ summary: [unclosed\n" + BODY)
+    result = cli("query", "--file", path, "--graph", write(tmp_path, "", "empty.nt"))
+    assert result.exit_code == 2
+    assert str(path) in result.stderr and "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("ptype, text, term", [
+    ("iri", "place:Q16666", ox.NamedNode("https://w3id.org/citygraph/id/place/Q16666")),
+    ("iri", "<http://example.org/a>", ox.NamedNode("http://example.org/a")),
+    ("iri", "role:signatory", ox.NamedNode("https://w3id.org/citygraph/vocab/role/signatory")),
+    ("date", "2015-01-01", ox.Literal("2015-01-01", datatype=ox.NamedNode(queries.XSD + "date"))),
+    ("gYear", "2019", ox.Literal("2019", datatype=ox.NamedNode(queries.XSD + "gYear"))),
+    ("gYearMonth", "2012-02", ox.Literal("2012-02", datatype=ox.NamedNode(queries.XSD + "gYearMonth"))),
+    ("integer", "+042", ox.Literal("42", datatype=ox.NamedNode(queries.XSD + "integer"))),
+    ("decimal", "2.50", ox.Literal("2.50", datatype=ox.NamedNode(queries.XSD + "decimal"))),
+    ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(queries.XSD + "boolean"))),
+    ("string", 'a "quoted"\nline', ox.Literal('a "quoted"\nline')),
+    ("langString", "南京市@zh-Hans", ox.Literal("南京市", language="zh-Hans")),
+])
+def test_values_are_parsed_into_terms(ptype, text, term):
+    assert queries.parse_value(ptype, text, "p") == term
+
+
+@pytest.mark.parametrize("ptype, text", [
+    ("iri", "Q16666"), ("iri", "nanjing"), ("iri", "http://a b"), ("iri", "<http://a> } SELECT * {"),
+    ("iri", 'x" } ; DROP ALL ; #'), ("iri", "unknownprefix:x"),
+    ("date", "2015-13-01"), ("date", "2015-02-30"), ("date", "01/02/2015"), ("date", "2015"),
+    ("gYear", "19"), ("gYear", "2019-01"), ("gYearMonth", "2019-13"), ("integer", "1.5"), ("integer", "ten"),
+    ("decimal", "1e3"), ("boolean", "yes"), ("langString", "Nanjing"), ("langString", "x@not a tag"),
+    ("string", "bell\x07"),
+])
+def test_bad_values_are_rejected_naming_the_type(ptype, text):
+    with pytest.raises(BadInput) as err:
+        queries.parse_value(ptype, text, "parameter 'p'")
+    assert f"not a valid {ptype}" in str(err.value) and "parameter 'p'" in str(err.value)
+
+
+def test_unknown_parameter_and_wrong_type_exit_2(cli, tmp_path):
+    graph = write(tmp_path, "", "empty.nt")
+    unknown = cli("query", "status-on", "-p", "day=2015-01-01", "--graph", graph)
+    assert unknown.exit_code == 2
+    assert "no parameter 'day'" in unknown.stderr and "date (date, required)" in unknown.stderr
+    wrong = cli("query", "status-on", "-p", "date=yesterday", "--graph", graph)
+    assert wrong.exit_code == 2
+    assert "'date'" in wrong.stderr and "not a valid date" in wrong.stderr and "YYYY-MM-DD" in wrong.stderr
+    missing = cli("query", "status-on", "--graph", graph)
+    assert missing.exit_code == 2 and "is required" in missing.stderr
+    no_eq = cli("query", "status-on", "-p", "2015-01-01", "--graph", graph)
+    assert no_eq.exit_code == 2 and "NAME=VALUE" in no_eq.stderr
+    unknown_query = cli("query", "no-such-query", "--graph", graph)
+    assert unknown_query.exit_code == 2 and "citygraph queries" in unknown_query.stderr
+
+
+def test_queries_json_lists_the_catalogue(cli):
+    result = cli("queries", "--format", "json")
+    assert result.exit_code == 0
+    listing = {q["name"]: q for q in json.loads(result.stdout)}
+    assert set(listing) == set(queries.names())
+    status = listing["status-on"]
+    assert status["summary"] and status["tags"]
+    date = next(p for p in status["parameters"] if p["name"] == "date")
+    assert (date["type"], date["required"], date["default"]) == ("date", True, None)
+    city = next(p for p in listing["partners"]["parameters"] if p["name"] == "city")
+    assert (city["required"], city["default"]) == (False, "place:Q16666")
+    assert listing["wikidata-compare"]["federated"] is True
+
+
+def test_queries_table_lists_names_and_parameters(cli):
+    result = cli("queries")
+    assert result.exit_code == 0
+    assert "status-on" in result.stdout and "-p date=<date>  (required)" in result.stdout
+    assert "[federated: needs internet]" in result.stdout
