@@ -8,18 +8,15 @@ internet (the federated examples are never run).
 from __future__ import annotations
 
 import collections
-import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-import pyoxigraph as ox
+import endpoint_server
 import pytest
 import rdflib
+import rdflib.compare
 
 from citygraph import queries
 from citygraph.results import write
@@ -34,54 +31,15 @@ PARAMS = {
 LOCAL_QUERIES = sorted(q.name for q in queries.catalogue() if not q.federated)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def curated_nquads(curated, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("endpoint") / "curated.nq"
-    curated.store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
-    return path
+    return endpoint_server.curated_nquads(curated, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def oxigraph_server(curated_nquads, tmp_path_factory):
+def oxigraph_server(curated, tmp_path_factory, pytestconfig) -> str:
     """URL of the query service of a real Oxigraph server holding the curated core."""
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.fail("the `oxigraph` server CLI is not installed (pip install oxigraph)")
-    folder = tmp_path_factory.mktemp("oxigraph")
-    location = folder / "db"
-    subprocess.run([exe, "load", "--location", str(location), "--file", str(curated_nquads)],
-                   check=True, capture_output=True, timeout=120)
-    port = free_port()
-    log = open(folder / "server.log", "wb")
-    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}")
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    return endpoint_server.server_url(curated, tmp_path_factory, pytestconfig)
 
 
 def same_answer(query, local, remote):
@@ -108,8 +66,6 @@ def test_the_suite_covers_every_local_query():
 
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_same_answer_locally_and_on_the_server(curated, oxigraph_server, name):
-    import rdflib.compare  # noqa: F401  (used by same_answer)
-
     q = queries.get(name)
     params = PARAMS.get(name, {})
     local = queries.run(q, params, store=curated.store)
@@ -137,7 +93,7 @@ def test_the_api_runs_on_the_endpoint(oxigraph_server):
 
 
 def test_unreachable_endpoint_exits_3(cli):
-    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
+    url = f"http://127.0.0.1:{endpoint_server.free_port()}/query"  # nothing listens there
     result = cli("query", "partners", "--endpoint", url, "--timeout", "5")
     assert result.exit_code == 3
     assert url in result.stderr and "Traceback" not in result.stderr
@@ -180,6 +136,3 @@ def test_silent_endpoint_times_out_with_exit_3(cli):
             conn.close()
         server.close()
 
-
-if os.environ.get("CITYGRAPH_KEEP_SERVER_LOG"):  # debugging aid: where the server log is
-    print("oxigraph server logs are in pytest's tmp folder")
