@@ -293,8 +293,9 @@ def write_ntriples(result: Result) -> str:
 
 
 def write_jsonld(result: Result) -> str:
-    text = _serialize(result, ox.RdfFormat.JSON_LD, False)
-    return json.dumps(json.loads(text or "[]"), ensure_ascii=False, indent=2) + "\n"
+    """Compacted with the project's JSON-LD context, as the JSON-LD dump is (jsonld.py)."""
+    from .jsonld import to_jsonld
+    return to_jsonld(sorted_triples(result.triples)).decode("utf-8")
 
 
 # format -> (writer, query forms it serves)
