@@ -19,7 +19,6 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from .errors import BadInput, RemoteError
-from .namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SELECT_FORMS = ("SELECT", "ASK")
@@ -278,18 +277,21 @@ def write_xml(result: Result) -> str:
     return "\n".join(out) + "\n"
 
 
-def _serialize(result: Result, fmt: ox.RdfFormat, prefixes: bool) -> str:
-    triples = sorted_triples(result.triples)
-    data = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if prefixes else ox.serialize(triples, format=fmt)
-    return (data or b"").decode("utf-8")
-
-
 def write_turtle(result: Result) -> str:
-    return _serialize(result, ox.RdfFormat.TURTLE, True)
+    """Sorted triples; only the prefixes the answer uses, in the project's fixed order."""
+    from .dump import ordered_prefixes
+    from .queries import DISPLAY_PREFIXES
+
+    triples = sorted_triples(result.triples)
+    iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}
+    iris |= {tr.object.datatype.value for tr in triples if isinstance(tr.object, ox.Literal)}
+    used = {k: v for k, v in DISPLAY_PREFIXES.items() if any(i.startswith(v) for i in iris)}
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+    return ordered_prefixes(data, used).decode("utf-8")
 
 
 def write_ntriples(result: Result) -> str:
-    return _serialize(result, ox.RdfFormat.N_TRIPLES, False)
+    return (ox.serialize(sorted_triples(result.triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def write_jsonld(result: Result) -> str:
