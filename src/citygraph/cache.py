@@ -34,10 +34,11 @@ def _files_under(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str = "owlrl") -> str:
+def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | None = None) -> str:
     """A hex digest of every input of a build; equal keys mean an identical build."""
     from . import __version__, resources
 
+    reasoner = reasoner or default_reasoner()
     h = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
@@ -58,6 +59,12 @@ def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str = "o
             raise BadInput(f"--add {p}: no such file")
         feed(f"add/{i}/{p.name}", p.read_bytes())
     return h.hexdigest()[:32]
+
+
+def default_reasoner() -> str:
+    """The reasoner `citygraph build` uses when none is named."""
+    from .reason import DEFAULT_REASONER
+    return DEFAULT_REASONER
 
 
 def entry_path(key: str) -> Path:
@@ -104,7 +111,7 @@ def _prune(keep: Path) -> None:
 def built_store(
     scope: str = "all",
     extra: Iterable[Path] = (),
-    reasoner: str = "owlrl",
+    reasoner: str | None = None,
     *,
     progress: Callable[[str], None] | None = None,
     refresh: bool = False,
@@ -113,6 +120,7 @@ def built_store(
     from .build import build
 
     extra = [Path(p) for p in extra]
+    reasoner = reasoner or default_reasoner()
     path = entry_path(cache_key(scope, extra, reasoner))
     if path.is_dir() and not refresh:
         try:

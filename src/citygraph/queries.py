@@ -579,7 +579,7 @@ class Rows(list):
 
 
 def run_query(name: str, *, endpoint: str | None = None, graph: str | Path | None = None, scope: str = "all",
-              add=(), reasoner: str = "owlrl", timeout: float = 60.0, **params):
+              add=(), reasoner: str | None = None, timeout: float = 60.0, **params):
     """Run the stored query `name` with parameters given as keywords, for notebooks.
 
     SELECT -> Rows (a list of dicts; .to_dataframe() with pandas); ASK -> bool;

@@ -39,7 +39,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
 @click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
-@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL engine of the built graph.")
+@click.option("--reasoner", default=None, help="OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the graph even if the cache holds an up-to-date build.")
 def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, reasoner, rebuild):
     """Run the stored query NAME (see 'citygraph queries') and print its answer.
