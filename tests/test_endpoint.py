@@ -49,6 +49,7 @@ def same_answer(query, local, remote):
         g1.parse(data=write(local, "ntriples"), format="nt")
         g2.parse(data=write(remote, "ntriples"), format="nt")
         assert len(g1) > 0 and rdflib.compare.isomorphic(g1, g2)
+        assert set(local.triples) == set(remote.triples)  # the same pyoxigraph terms, not only the same graph
     elif local.form == "ASK":
         assert local.boolean == remote.boolean
     else:

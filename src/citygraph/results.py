@@ -114,7 +114,8 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
         raise RemoteError(f"{endpoint}: request failed: {err}") from None
     try:
         if graph:
-            return Result(form=form, triples=list(ox.parse(data, format=ox.RdfFormat.TURTLE)))
+            quads = ox.parse(data, format=ox.RdfFormat.TURTLE)  # the parser yields quads (default graph)
+            return Result(form=form, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
         return _from_solutions(form, ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
     except (SyntaxError, ValueError) as err:
         raise RemoteError(f"{endpoint}: the answer is not valid {'Turtle' if graph else 'SPARQL results JSON'}: {err}") from None
