@@ -41,6 +41,8 @@ def test_a_good_header_loads(tmp_path):
     ("#+ summary: s\n#+ parameters:\n#+   graph: {type: iri}\n" + BODY.replace("_city_iri", "_graph_iri"), "reserved"),
     ("#+ summary: s\nSELECT ?x WHERE { ?x ?p }\n", "does not parse"),
     ("#+ summary: s\n#+ federated: true\nSELECT ?x WHERE { SERVICE <http://x> { ?x ?p } }\n", "does not parse"),
+    ("#+ summary: s\nSELECT ?x WHERE { SERVICE <http://x> { ?x ?p ?o } }\n", "federated: true"),
+    ("#+ summary: s\n#+ federated: yes please\n" + BODY, "'federated' must be true or false"),
     ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri}\n"
      "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?_city_iri } } }\n", "inside a sub-query"),
 ])
