@@ -97,3 +97,14 @@ def test_a_bad_scope_or_add_file_exits_2(cli, cache_dir, tmp_path):
     assert cli("query", "partners", "--scope", "atlantis").exit_code == 2
     result = cli("query", "partners", "--scope", "nanjing", "--add", tmp_path / "missing.ttl")
     assert result.exit_code == 2 and "missing.ttl" in result.stderr
+
+
+def test_an_unwritable_cache_still_answers(cli, tmp_path, monkeypatch, curated):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setattr(build_module, "build", lambda *a, **k: curated)  # the session's identical build
+    result = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
+    assert result.exit_code == 0
+    assert "Q11751-Q16666,suspended" in result.stdout
+    assert "cannot cache the build" in result.stderr

@@ -136,8 +136,13 @@ def built_store(
     if refresh and path.exists():
         import shutil
         shutil.rmtree(path, ignore_errors=True)
-    save(built.store, path)
-    _prune(path)
+    try:
+        save(built.store, path)
+        _prune(path)
+    except OSError as err:  # an unwritable cache costs speed, not the answer
+        import click
+        click.echo(f"citygraph: warning: cannot cache the build in {cache_dir()} ({err}); "
+                   "set CITYGRAPH_CACHE_DIR to a writable folder", err=True)
     return built.store
 
 
