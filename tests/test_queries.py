@@ -313,7 +313,11 @@ ex:g { ex:tie cg:party ex:a , ex:b ; cg:event ex:f , ex:s , ex:r , ex:t .
   ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
   ex:s a cg:Suspension ; cg:date "2004-02"^^xsd:gYearMonth ; cg:dateQualifier cg:NoLaterThan .
   ex:r a cg:Resumption ; cg:date "2010"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan .
-  ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned . }
+  ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned .
+  ex:tie2 cg:party ex:a , ex:c ; cg:event ex:p2 , ex:f2 , ex:t2 .
+  ex:p2 a cg:PreliminaryStageEstablished ; cg:date "2001"^^xsd:gYear .
+  ex:f2 a cg:Formalisation ; cg:date "2001"^^xsd:gYear .
+  ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth . }
 """
 
 
@@ -330,6 +334,20 @@ def test_status_on_coarse_dates(tmp_path, day, status):
     path.write_text(COARSE, encoding="utf-8")
     got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
     assert got.get("https://example.org/tie") == status
+
+
+@pytest.mark.parametrize("day, status", [
+    ("2000-12-31", None),
+    ("2001-01-01", "active"),      # preliminary stage and formalisation on the same day: the later stage wins
+    ("2020-04-30", "active"), ("2020-05-01", "ended"),   # a gYearMonth counts from the 1st
+])
+def test_status_on_same_day_stages_and_termination(tmp_path, day, status):
+    from citygraph.cache import graph_file_store
+
+    path = tmp_path / "coarse.trig"
+    path.write_text(COARSE, encoding="utf-8")
+    got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
+    assert got.get("https://example.org/tie2") == status
 
 
 # --- the reference material the expectations come from -----------------------------------------
