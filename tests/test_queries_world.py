@@ -1,0 +1,58 @@
+"""The stored queries on the full default build (curated core + the Wikidata-derived world layer).
+
+The world layer adds ~21k undated ties, a second source for many curated ties, and a second
+named graph holding some of the same triples — which the union default graph would repeat.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import pyoxigraph as ox
+import pytest
+
+from citygraph import queries
+from citygraph.queries import shorten
+
+SAMPLES = {
+    "anniversaries": {"year": "2019"},
+    "describe": {"thing": "place:Q16666"},
+    "place-by-name": {"label": "南京市@zh-Hans"},
+    "search": {"text": "nanjing"},
+    "status-on": {"date": "2015-01-01"},
+}
+
+
+def rows(store, query_name, /, **params):
+    result = queries.run(queries.get(query_name), params, store=store)
+    return [{v: (None if t is None else shorten(t.value) if isinstance(t, ox.NamedNode) else t.value)
+             for v, t in zip(result.variables, row)} for row in result.rows]
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in queries.catalogue() if not q.federated))
+def test_no_query_repeats_a_row_on_the_world_graph(world, name):
+    result = queries.run(queries.get(name), SAMPLES.get(name, {}), store=world.store)
+    items = result.triples if result.is_graph else result.rows
+    assert items
+    repeated = [r for r, n in collections.Counter(items).items() if n > 1]
+    assert not repeated, f"{name} repeats {repeated[:3]}"
+
+
+def test_partners_keep_the_curated_kind_and_gain_wikidata_only_ties(world):
+    got = {r["partner"]: r for r in rows(world.store, "partners")}
+    nagoya = got["place:Q11751"]  # listed by the article and by the Wikidata-derived files
+    assert nagoya["kind"] != "cg:FormalPartnership" and nagoya["listedYear"] == "1978"
+    assert len({r["tie"] for r in got.values()}) == len(got)  # one row per tie
+    wikidata_only = [r for r in got.values() if r["listedYear"] is None]
+    assert wikidata_only and all(r["kind"] == "cg:FormalPartnership" and r["status"] is None for r in wikidata_only)
+
+
+def test_status_on_is_unchanged_by_the_undated_world_layer(world, curated):
+    on_world = {r["tie"]: r["status"] for r in rows(world.store, "status-on", date="2015-01-01")}
+    on_core = {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2015-01-01")}
+    assert on_world == on_core
+
+
+def test_gaps_in_the_world_layer(world):
+    got = rows(world.store, "gaps", layer="graph:data/world")
+    assert {r["gap"].split(" (")[0] for r in got} >= {"no GeoNames link", "no dated start"}
