@@ -31,7 +31,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated"}
-PARAMETER_KEYS = {"type", "default", "description", "example"}
+PARAMETER_KEYS = {"type", "default", "description"}
 # Keyword arguments of run_query that a parameter may not shadow.
 RESERVED_NAMES = {"name", "endpoint", "graph", "scope", "timeout", "reasoner", "add"}
 
