@@ -148,22 +148,30 @@ def compile_schema(ontology: rdflib.Graph) -> Schema:
     return schema
 
 
-def closure_fast(store: ox.Store, graphs: Iterable[str], schema: Schema) -> set[ox.Triple]:
-    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint."""
+def _key(term):
+    """IRIs as plain strings (cheap to hash); literals and blank nodes stay pyoxigraph terms."""
+    return term.value if isinstance(term, ox.NamedNode) else term
+
+
+def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list[tuple]:
+    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint.
+
+    Triples are (s, p, o) keys: IRIs as str, other terms as pyoxigraph terms.
+    """
     rdf_type = str(RDF.type)
     wanted = schema.rule_predicates | {rdf_type}
     asserted: set[tuple] = set()
-    graph_nodes = [ox.NamedNode(g) for g in graphs]
-    for g in graph_nodes:
+    for g in [ox.NamedNode(g) for g in graphs]:
         for p in wanted:
             for q in store.quads_for_pattern(None, ox.NamedNode(p), None, g):
-                asserted.add((q.subject, p, q.object))
+                asserted.add((_key(q.subject), p, _key(q.object)))
     facts = set(asserted)
     todo = [t for t in asserted if t[1] != rdf_type]
     by_pred: dict[str, set[tuple]] = defaultdict(set)  # for the transitive join
     for s, p, o in todo:
         if p in schema.transitive:
             by_pred[p].add((s, o))
+    superprops, inverse, symmetric, transitive = schema.superprops, schema.inverse, schema.symmetric, schema.transitive
 
     def add(t: tuple) -> None:
         if t not in facts:
@@ -172,68 +180,66 @@ def closure_fast(store: ox.Store, graphs: Iterable[str], schema: Schema) -> set[
 
     while todo:  # property rules: prp-spo1, prp-inv1/2, prp-symp, prp-trp
         s, p, o = todo.pop()
-        for q in schema.superprops.get(p, ()):
+        for q in superprops.get(p, ()):
             add((s, q, o))
-        if isinstance(o, ox.NamedNode):
-            for q in schema.inverse.get(p, ()):
+        if isinstance(o, str):  # only an IRI can be a subject
+            for q in inverse.get(p, ()):
                 add((o, q, s))
-            if p in schema.symmetric:
+            if p in symmetric:
                 add((o, p, s))
-        if p in schema.transitive and isinstance(o, ox.NamedNode):
-            pairs = by_pred[p]
-            pairs.add((s, o))
-            for s2, o2 in list(pairs):
-                if s2 == o:
-                    add((s, p, o2))
-                if o2 == s:
-                    add((s2, p, o))
+            if p in transitive:
+                pairs = by_pred[p]
+                pairs.add((s, o))
+                for s2, o2 in list(pairs):
+                    if s2 == o:
+                        add((s, p, o2))
+                    if o2 == s:
+                        add((s2, p, o))
     types: set[tuple] = set()
-    for s, p, o in facts:  # prp-dom, prp-rng, then cax-sco over every type
+    domain, range_ = schema.domain, schema.range
+    for s, p, o in facts:  # prp-dom, prp-rng
         if p == rdf_type:
-            types.add((s, o.value if isinstance(o, ox.NamedNode) else None))
+            if isinstance(o, str):
+                types.add((s, o))
             continue
-        for c in schema.domain.get(p, ()):
+        for c in domain.get(p, ()):
             types.add((s, c))
-        if isinstance(o, ox.NamedNode):
-            for c in schema.range.get(p, ()):
+        if isinstance(o, str):
+            for c in range_.get(p, ()):
                 types.add((o, c))
-    for s, c in list(types):
-        for d in schema.supers.get(c, ()) if c else ():
+    for s, c in list(types):  # cax-sco over every type
+        for d in schema.supers.get(c, ()):
             types.add((s, d))
-    # is_useful, asked once per (predicate, object) and once per subject namespace: for these
-    # instance triples its verdict depends on nothing else (unless s == o under a reflexive property)
-    nodes: dict[str, ox.NamedNode] = {}
+
+    # is_useful, asked once per predicate (and object, where its verdict can depend on it) and
+    # once per subject namespace: the same filter as for every other reasoner
     verdicts: dict[tuple, bool] = {}
     probe = ox.NamedNode("https://w3id.org/citygraph/id/probe")
-
-    def node(iri: str) -> ox.NamedNode:
-        n = nodes.get(iri)
-        if n is None:
-            n = nodes[iri] = ox.NamedNode(iri)
-        return n
+    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {rdf_type, str(OWL.equivalentClass)}
 
     def useful(s, p: str, o) -> bool:
-        if not isinstance(s, ox.NamedNode) or s.value.startswith(_META_NAMESPACES):
+        if not isinstance(s, str) or s.startswith(_META_NAMESPACES):
             return False
-        if p in _REFLEXIVE_IRIS:
-            return is_useful(s, node(p), o)
-        key = (p, o)
+        if p in _REFLEXIVE_IRIS and s == o:
+            return False
+        key = (p, o) if p in depends_on_object else (p, isinstance(o, ox.BlankNode))
         v = verdicts.get(key)
         if v is None:
-            v = verdicts[key] = is_useful(probe, node(p), o)
+            v = verdicts[key] = is_useful(probe, ox.NamedNode(p), ox.NamedNode(o) if isinstance(o, str) else o)
         return v
 
-    out: set[ox.Triple] = set()
-    for s, p, o in facts:
-        if p != rdf_type and (s, p, o) not in asserted and useful(s, p, o):
-            out.add(ox.Triple(s, node(p), o))
-    type_node = node(rdf_type)
-    for s, c in types:
-        if c:
-            o = node(c)
-            if (s, rdf_type, o) not in asserted and useful(s, rdf_type, o):
-                out.add(ox.Triple(s, type_node, o))
+    out = [t for t in facts if t[1] != rdf_type and t not in asserted and useful(*t)]
+    out += [(s, rdf_type, c) for s, c in types if (s, rdf_type, c) not in asserted and useful(s, rdf_type, c)]
     return out
+
+
+def closure_fast(store: ox.Store, graphs: Iterable[str], schema: Schema) -> set[ox.Triple]:
+    """closure_keys as pyoxigraph triples."""
+    return {ox.Triple(*_terms(t)) for t in closure_keys(store, graphs, schema)}
+
+
+def _terms(t: tuple) -> tuple:
+    return tuple(ox.NamedNode(x) if isinstance(x, str) else x for x in t)
 
 
 def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
@@ -247,7 +253,18 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     if reasoner == "owlrl":
         quads = from_rdflib_triples(closure_owlrl(to_rdflib(built.store, inputs)), target)
     else:
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(target)) for t in inferred_fast(built.store, built.ontology_graphs, built.data_graphs)]
+        g = ox.NamedNode(target)
+        nodes: dict[str, ox.NamedNode] = {}
+
+        def term(x):
+            if not isinstance(x, str):
+                return x
+            n = nodes.get(x)
+            if n is None:
+                n = nodes[x] = ox.NamedNode(x)
+            return n
+
+        quads = [ox.Quad(term(s), term(p), term(o), g) for s, p, o in _inferred_keys(built.store, built.ontology_graphs, built.data_graphs)]
     built.store.extend(quads)
     built.inferred_graph = target
     return len(quads)
@@ -269,13 +286,20 @@ def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
 
 def inferred_fast(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> set[ox.Triple]:
     """The fast path: schema entailments (owlrl on the ontology) plus compiled instance rules."""
+    return {ox.Triple(*_terms(t)) for t in _inferred_keys(store, ontology_graphs, data_graphs)}
+
+
+def _inferred_keys(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> list[tuple]:
     schema = schema_for(store, ontology_graphs)
     inputs = list(ontology_graphs) + list(data_graphs)
-    out = closure_fast(store, inputs, schema)
+    out = closure_keys(store, inputs, schema)
+    seen = set(out)
     graphs = [ox.NamedNode(g) for g in inputs]
-    for t in (x for x in _to_ox(schema.axioms) if x not in out):
-        if not any(True for g in graphs for _ in store.quads_for_pattern(t.subject, t.predicate, t.object, g)):
-            out.add(t)
+    for t in _to_ox(schema.axioms):
+        k = (_key(t.subject), t.predicate.value, _key(t.object))
+        if k not in seen and not any(True for g in graphs for _ in store.quads_for_pattern(t.subject, t.predicate, t.object, g)):
+            out.append(k)
+            seen.add(k)
     return out
 
 
