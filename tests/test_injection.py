@@ -132,3 +132,20 @@ def test_bound_text_changes_only_by_values_blocks():
         text = queries.bound_text(q, queries.bind(q, values))
         stripped = re.sub(r' VALUES \((?:\?\w+ ?)+\) \{ \((?:[^()"]|"(?:[^"\\]|\\.)*")*\) \}\n', "", text)
         assert stripped == q.text, q.name
+
+
+@pytest.mark.parametrize("update", [
+    "DROP ALL",
+    "PREFIX ex: <https://example.org/>\nINSERT DATA { ex:a ex:b ex:c }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "INSERT { <https://example.org/a> <https://example.org/b> ?o } WHERE { SELECT ?o WHERE { ?s ?p ?o } LIMIT 1 }",
+])
+@pytest.mark.parametrize("engine", ["local", "endpoint"])
+def test_query_never_runs_an_update(cli, curated, curated_nquads, oxigraph_server, tmp_path, engine, update):
+    rq = tmp_path / "update.rq"
+    rq.write_text(update, encoding="utf-8")
+    where = ("--graph", curated_nquads) if engine == "local" else ("--endpoint", oxigraph_server)
+    before = endpoint_server.quad_count(oxigraph_server)
+    result = cli("query", "--file", rq, *where)
+    assert result.exit_code == 2 and str(rq) in result.stderr
+    assert endpoint_server.quad_count(oxigraph_server) == before

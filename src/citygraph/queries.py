@@ -6,10 +6,11 @@ grlc's grammar: `?_city_iri` (required), `?__date_xsd_date` (optional). Their ty
 the header and every value is parsed and checked against it.
 
 Binding: values become RDF terms that citygraph serialises itself (never user text pasted into
-the query) and are joined in as a `VALUES` block at the start of the outer WHERE group. The same
-text runs on the embedded pyoxigraph store and on a remote endpoint, so both give the same
-answer. (pyoxigraph's own `substitutions=` refuses variables that are not in the SELECT
-projection, which rules out every aggregate query, so it cannot be the local path.)
+the query) and are joined in as `VALUES` blocks at the start of the outer WHERE group and of
+every nested group that uses them (see `bound_text`). The same text runs on the embedded
+pyoxigraph store and on a remote endpoint, so both give the same answer. (pyoxigraph's own
+`substitutions=` refuses variables that are not in the SELECT projection, which rules out every
+aggregate query, so it cannot be the local path.)
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from .errors import BadInput
 from .namespaces import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated"}
 PARAMETER_KEYS = {"type", "default", "description"}
@@ -135,11 +135,11 @@ def _tokens(text: str):
             depth += 1
 
 
-def query_form(text: str) -> str:
+def query_form(text: str, where: str = "the query") -> str:
     for kind, value, *_ in _tokens(text):
         if kind == "word" and value.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return value.upper()
-    raise BadInput("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE")
+    raise BadInput(f"{where}: not a SPARQL query (no SELECT, CONSTRUCT, ASK or DESCRIBE); updates are not run")
 
 
 def outer_group_start(text: str) -> int | None:
@@ -222,7 +222,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> StoredQuery:
     if not isinstance(federated, bool):
         raise BadInput(f"{where}: 'federated' must be true or false")
 
-    form = query_form(text)
+    form = query_form(text, where)
     if _uses_service(text) and not federated:
         raise BadInput(f"{where}: the query calls a SERVICE; mark it 'federated: true' in the header "
                        "(federated queries need internet and are never run by the tests)")
@@ -300,6 +300,8 @@ def _check_syntax(text: str, where: str, federated: bool) -> None:
                 break
     except SyntaxError as err:
         raise BadInput(f"{where}: the query does not parse: {err}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise BadInput(f"{where}: the query cannot be run: {err}") from None
 
 
 def load_file(path: Path) -> StoredQuery:
@@ -320,8 +322,9 @@ def load_adhoc(path: Path) -> StoredQuery:
         raise BadInput(f"{path}: cannot read the query: {err}") from None
     if split_header(text)[0].strip():
         return parse_query(text, path.stem, path)
+    form = query_form(text, str(path))
     _check_syntax(text, str(path), federated=False)
-    return StoredQuery(name=path.stem, text=text, summary="(ad-hoc query)", form=query_form(text), path=path)
+    return StoredQuery(name=path.stem, text=text, summary="(ad-hoc query)", form=form, path=path)
 
 
 def query_dir() -> Path:
