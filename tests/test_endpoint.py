@@ -142,3 +142,16 @@ def test_silent_endpoint_times_out_with_exit_3(cli):
             conn.close()
         server.close()
 
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv", "table"])
+@pytest.mark.parametrize("ask, answer", [("ASK { ?a cg:twinnedWith place:Q11751 }", True), ("ASK { ?a cg:twinnedWith place:Q16666 , place:Q17 }", False)])
+def test_ask_is_the_same_on_the_server(cli, curated_nquads, oxigraph_server, tmp_path, fmt, ask, answer):
+    rq = tmp_path / "ask.rq"
+    rq.write_text("PREFIX cg: <https://w3id.org/citygraph/ontology#>\n"
+                  "PREFIX place: <https://w3id.org/citygraph/id/place/>\n" + ask + "\n", encoding="utf-8")
+    local = cli("query", "--file", rq, "--format", fmt, "--graph", curated_nquads)
+    remote = cli("query", "--file", rq, "--format", fmt, "--endpoint", oxigraph_server)
+    assert local.exit_code == remote.exit_code == 0
+    assert local.stdout == remote.stdout
+    assert ("true" if answer else "false") in local.stdout.lower() or ("yes" if answer else "no") in local.stdout
