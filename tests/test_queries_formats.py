@@ -144,6 +144,8 @@ def test_name_and_file_are_exclusive(cli, dump, tmp_path):
     assert cli("query", "partners", "--file", rq, "--graph", dump).exit_code == 2
     assert cli("query", "--graph", dump).exit_code == 2
     assert cli("query", "partners", "--graph", dump, "--endpoint", "http://127.0.0.1:9/query").exit_code == 2
+    ignored = cli("query", "partners", "--graph", dump, "--scope", "nanjing")
+    assert ignored.exit_code == 2 and "do not apply" in ignored.stderr
 
 
 def test_graph_accepts_turtle_and_trig(cli, tmp_path):

@@ -70,6 +70,9 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
         raise BadInput("give either a stored query NAME or --file FILE (see 'citygraph queries')")
     if endpoint and graph:
         raise BadInput("--endpoint and --graph both name the graph to query; give one")
+    if (endpoint or graph) and (extra or rebuild or reasoner or scope != "all"):
+        raise BadInput("--scope, --add, --reasoner and --rebuild choose the built graph; "
+                       "they do not apply with --endpoint or --graph")
     if timeout <= 0:
         raise BadInput("--timeout must be a positive number of seconds")
     query = queries.load_adhoc(file) if file else queries.get(name)
