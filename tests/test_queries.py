@@ -278,6 +278,8 @@ def test_sources(curated):
     nagoya = got["source:nanjinger-sister-cities-nagoya"]
     assert nagoya["section"] == "Nagoya, Japan (1978)"
     assert int(nagoya["resources"]) > 0
+    assert "source:nanjinger-sister-cities" in got  # the article itself is listed, whatever cites it directly
+    assert set(got) == set(r["source"] for r in rows(curated.store, "sources"))
 
 
 def test_twinned_with_is_symmetric(curated):
