@@ -113,8 +113,8 @@ def worker_build(out: Path) -> None:
         print(json.dumps({"query": name, "median_ms": median, "rows": rows}), flush=True)
 
 
-SAMPLE = {"iri": "https://w3id.org/citygraph/id/place/Q16666", "string": "Nanjing", "gYear": "2000",
-          "date": "2000-01-01", "integer": "5", "decimal": "5", "boolean": "true"}
+SAMPLE = {"iri": "https://w3id.org/citygraph/id/place/Q16666", "string": "Nanjing", "langString": "Nanjing@en",
+          "gYearMonth": "2000-01", "gYear": "2000", "date": "2000-01-01", "integer": "5", "decimal": "5", "boolean": "true"}
 
 
 def query_medians(store, runs: int = 5):
@@ -128,7 +128,7 @@ def query_medians(store, runs: int = 5):
         values = {}
         for p in q.parameters:
             if p.required:
-                kind = next((k for k in SAMPLE if k.lower() in p.type.lower()), "string")
+                kind = p.type if p.type in SAMPLE else "string"
                 values[p.name] = SAMPLE[kind]
         times, rows = [], None
         try:
@@ -142,6 +142,17 @@ def query_medians(store, runs: int = 5):
             continue
         times.sort()
         out.append((q.name, round(times[len(times) // 2], 1), rows))
+        optional_iri = [p for p in q.parameters if not p.required and p.type == "iri" and p.name == "city"]
+        if optional_iri and not values:  # the same query narrowed to Nanjing, as most users run it
+            narrowed = {optional_iri[0].name: SAMPLE["iri"]}
+            times = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                result = queries.run(q, narrowed, store=store)
+                rows = result.boolean if result.form == "ASK" else len(result.triples) if result.is_graph else len(result.rows)
+                times.append((time.perf_counter() - t) * 1000)
+            times.sort()
+            out.append((f"{q.name} -p {optional_iri[0].name}=place:Q16666", round(times[len(times) // 2], 1), rows))
     return out
 
 
