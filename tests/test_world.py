@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from citygraph import dump
-from citygraph.namespaces import CG, CLAIM, GRAPH_INFERRED, PARTNERSHIP, PLACE, PROV, RDF, SCHEMA, data_graph
+from citygraph.namespaces import CG, CLAIM, GRAPH_INFERRED, PARTNERSHIP, PLACE, PROV, SCHEMA, data_graph
 
 WORLD_DIR = Path(__file__).resolve().parents[1] / "data" / "world"
 WORLD = str(data_graph("world"))

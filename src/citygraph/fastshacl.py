@@ -48,7 +48,6 @@ COUNT_PARAMS = ("minCount", "maxCount")
 UNSUPPORTED_PARAMS = ("node", "and", "or", "not", "xone", "qualifiedValueShape", "closed", "equals", "disjoint",
                       "lessThan", "lessThanOrEquals", "rule", "target", "js", "expression")
 COMPONENT = {p: f"sh:{p[0].upper()}{p[1:]}ConstraintComponent" for p in VALUE_PARAMS + COUNT_PARAMS}
-COMPONENT["minInclusive"] = "sh:MinInclusiveConstraintComponent"
 COMPONENT["sparql"] = "sh:SPARQLConstraintComponent"
 
 

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from . import ids, resources
 from .errors import BadInput
-from .namespaces import CG, CLAIM, GEO, PLACE, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, WD, XSD, data_graph
+from .namespaces import CG, CLAIM, GEO, PLACE, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, WD, data_graph
 
 WORLD = "world"
 CITIES = "bothness-cities.csv"
