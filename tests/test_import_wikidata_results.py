@@ -62,7 +62,12 @@ def test_labels_coordinates_and_dates_at_their_precision(graphs):
     g = graphs["json"]
     assert (PLACE.Q16666, rdflib.RDFS.label, rdflib.Literal("Nanjing", lang="en")) in g
     wkt = rdflib.Literal("POINT(118.778888888 32.060833333)", datatype=rdflib.URIRef("http://www.opengis.net/ont/geosparql#wktLiteral"))
-    assert (PLACE.Q16666, rdflib.URIRef("http://www.opengis.net/ont/geosparql#asWKT"), wkt) in g
+    geo = rdflib.Namespace("http://www.opengis.net/ont/geosparql#")
+    # Wikidata's point is a geometry of the place; the centroid stays the curated, verified one
+    geometry = rdflib.URIRef("https://w3id.org/citygraph/id/geometry/Q16666-wikidata")
+    assert (PLACE.Q16666, geo.hasGeometry, geometry) in g
+    assert (geometry, geo.asWKT, wkt) in g
+    assert not any(g.triples((None, geo.hasCentroid, None)))
     # precision 11 (day), 9 (year), and none on 1988-05-01 (a month, never an invented day)
     dates = {str(e): d for e, d in g.subject_objects(CG.date)}
     assert dates[str(EVENT["Q11751-Q16666-formalisation-1978-12-21"])] == rdflib.Literal("1978-12-21", datatype=XSD.date)

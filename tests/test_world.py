@@ -115,6 +115,16 @@ def test_nanjing_sits_inside_the_world_network(world):
     assert len(rows) == 5
 
 
+def test_world_coordinates_take_the_curated_centroid_form_and_never_double_a_centroid(world):
+    geo = "http://www.opengis.net/ont/geosparql#"
+    wkt_of = lambda qid: [r["w"].value for r in q(world.store, f"SELECT ?w WHERE {{ <{PLACE[qid]}> <{geo}hasCentroid>/<{geo}asWKT> ?w }}")]  # noqa: E731
+    # Fukaya is only in the world data: its bothness point, through a centroid node
+    assert wkt_of("Q734532") == ["POINT(139.2815 36.197472222)"]
+    # Nanjing's verified gazetteer centroid stands alone; bothness's point for it is not added
+    assert wkt_of("Q16666") == ["POINT(118.77778 32.06167)"]
+    assert q(world.store, f"SELECT ?p WHERE {{ ?p <{geo}asWKT> ?w . ?p <{CG.qid}> ?qid }} LIMIT 1") == []
+
+
 def test_bothness_country_is_a_claim_not_a_cg_country(world):
     assert q(world.store, f"SELECT ?p WHERE {{ ?p <{CG.country}> ?c }} LIMIT 1", WORLD) == []
     claim = CLAIM["Q3935-bothness-country"]  # Windhoek, Namibia: the code "NA" is text, not missing

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from .errors import BadInput
-from .namespaces import EVENT, PARTNERSHIP, PLACE
+from .namespaces import EVENT, ID, PARTNERSHIP, PLACE
 
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -43,6 +43,19 @@ def place_key(place_iri: str) -> str:
 
 def place_iri(key: str):
     return PLACE[key]
+
+
+def centroid_iri(key: str):
+    """The GeoSPARQL geometry of a place's centroid: place/<key>/centroid."""
+    return PLACE[f"{key}/centroid"]
+
+
+def wikidata_geometry_iri(qid: str, n: int | None = None):
+    """A geometry holding Wikidata's coordinates (P625) of a place: geometry/<QID>-wikidata[-n].
+
+    Kept apart from the centroid, which is the curated, verified point (one per place).
+    """
+    return ID[f"geometry/{qid}-wikidata" + (f"-{n}" if n else "")]
 
 
 def pair_key(a: str, b: str) -> str:

@@ -320,6 +320,7 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
         ox.Triple(src, T("http://purl.org/dc/terms/source"), T("https://query.wikidata.org/")),
     }
     countries: dict[str, set[str]] = defaultdict(set)
+    points: dict[str, set[ox.Literal]] = defaultdict(set)
     derived = T(str(PROV.wasDerivedFrom))
     for row in rows:
         get = lambda var: row.values.get(col[var])  # noqa: E731
@@ -336,7 +337,7 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
             if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
                 out.add(ox.Triple(place, T(str(RDFS.label)), label))
             if get(side + "Coord") is not None:
-                out.add(ox.Triple(place, T(str(GEO.asWKT)), _point(path, row, side + "Coord", get(side + "Coord"))))
+                points[qid].add(_point(path, row, side + "Coord", get(side + "Coord")))
             if get(side + "Country") is not None:
                 countries[qid].add(_qid_of(path, row, side + "Country", get(side + "Country")))
         if q1 == q2:
@@ -359,6 +360,18 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
             out.update({
                 ox.Triple(event, a, T(str(cls))), ox.Triple(event, T(str(CG.date)), date),
                 ox.Triple(event, derived, src), ox.Triple(tie, T(str(CG.event)), event),
+            })
+    # Wikidata's coordinates (P625) are a geometry of the place, not its centroid: the centroid
+    # is the curated, verified point (one per place), which an imported file must not contradict.
+    # The same IRIs as `citygraph link enrich` uses for Wikidata's coordinates.
+    for qid, wkts in points.items():
+        ordered = sorted(wkts, key=lambda w: w.value)
+        for n, wkt in enumerate(ordered, start=1):
+            geometry = T(str(ids.wikidata_geometry_iri(qid, n if len(ordered) > 1 else None)))
+            out.update({
+                ox.Triple(T(str(PLACE[qid])), T(str(GEO.hasGeometry)), geometry),
+                ox.Triple(geometry, a, T(str(GEO.Geometry))),
+                ox.Triple(geometry, T(str(GEO.asWKT)), wkt),
             })
     for qid, cs in countries.items():
         if len(cs) == 1:  # cg:country is functional: several P17 values are left out, not merged

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import ids
 from .errors import BadInput
 from .linkdates import DAY, MONTH, YEAR, PreciseDate
 from .linkgraph import OurGraph, qid_order
@@ -87,7 +88,7 @@ def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, 
             points.setdefault(qid, set()).add(row["coord"]["value"])
     for qid, wkts in points.items():
         for n, wkt in enumerate(sorted(wkts), start=1):
-            geometry = ox.NamedNode(str(ID[f"geometry/{qid}-wikidata" + (f"-{n}" if len(wkts) > 1 else "")]))
+            geometry = ox.NamedNode(str(ids.wikidata_geometry_iri(qid, n if len(wkts) > 1 else None)))
             add(places[qid], GEO.hasGeometry, geometry)
             add(geometry, RDF.type, ox.NamedNode(str(GEO.Geometry)))
             # Wikidata's "Point(lon lat)" is GeoSPARQL WKT in the default CRS (WGS84 lon/lat).

@@ -44,9 +44,12 @@ NAMES = "l3viathan-names.tsv"
 KNOWN_FAULTS = "known-faults.tsv"
 INPUTS = (CITIES, LINKS, RELATIONS, NAMES)
 
-# The property that carries a place's coordinates, as the curated data uses it.
-COORDINATES = GEO["asWKT"]
-COORDINATES_NODE = ox.NamedNode(str(COORDINATES))
+# Coordinates take the curated data's form: place geo:hasCentroid <place/QID/centroid>, which
+# has geo:asWKT. A place the curated data already gives a centroid (from the verified gazetteer)
+# gets none from the world inputs: one centroid per place, and the verified one wins.
+HAS_CENTROID = ox.NamedNode(str(GEO["hasCentroid"]))
+AS_WKT = ox.NamedNode(str(GEO["asWKT"]))
+GEOMETRY = ox.NamedNode(str(GEO["Geometry"]))
 
 # One cg:Source per input file: (IRI local name, title, origin, extracted).
 SOURCES: dict[str, tuple[str, str, str, str]] = {
@@ -186,8 +189,9 @@ def curated_countries(store: ox.Store, exclude_graph: str) -> dict[str, list[tup
     return {k: sorted(v.items()) for k, v in out.items()}
 
 
-def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[str, list[str]]]] | None = None) -> list[ox.Quad]:
-    """The world layer as quads in `graph`."""
+def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[str, list[str]]]] | None = None,
+                centred: set[str] | frozenset[str] = frozenset()) -> list[ox.Quad]:
+    """The world layer as quads in `graph`; `centred`: QIDs that already have a centroid elsewhere."""
     g = ox.NamedNode(graph)
     T = ox.NamedNode
     a, label, alt = T(str(RDF.type)), T(str(RDFS.label)), T(str(SKOS.altLabel))
@@ -217,7 +221,11 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
         german = inputs.names.get(qid)
         if city:
             add(ox.Quad(p, label, _lit(city.name), g))
-            add(ox.Quad(p, COORDINATES_NODE, ox.Literal(f"POINT({city.lng} {city.lat})", datatype=wkt), g))
+            if qid not in centred:
+                centroid = T(str(ids.centroid_iri(qid)))
+                add(ox.Quad(p, HAS_CENTROID, centroid, g))
+                add(ox.Quad(centroid, a, GEOMETRY, g))
+                add(ox.Quad(centroid, AS_WKT, ox.Literal(f"POINT({city.lng} {city.lat})", datatype=wkt), g))
             if german and german != city.name:
                 add(ox.Quad(p, alt, _lit(german), g))
             out.extend(_country_claim(city, p, src[CITIES], g, curated.get(qid, []), inputs.faults.get(qid)))
@@ -267,11 +275,22 @@ def _country_claim(city: City, place: ox.NamedNode, source: ox.NamedNode, g: ox.
     yield ox.Quad(d, derived, source, g)
 
 
+def centred_places(store: ox.Store, exclude_graph: str) -> set[str]:
+    """QIDs of places that graphs other than `exclude_graph` already give a centroid."""
+    q = f"""
+    SELECT DISTINCT ?qid WHERE {{
+      GRAPH ?g {{ ?place <{GEO['hasCentroid']}> ?c }}
+      FILTER(?g != <{exclude_graph}>)
+      ?place <{CG['qid']}> ?qid .
+    }}"""
+    return {row["qid"].value for row in store.query(q, use_default_graph_as_union=True)}
+
+
 def import_world(store: ox.Store, folder: Path | None = None, graph: str | None = None) -> str:
     """Read the shipped world inputs and add them to `store` as the data/world graph."""
     graph = graph or str(data_graph(WORLD))
     inputs = read_inputs(folder)
-    quads = world_quads(inputs, graph, curated_countries(store, graph))
+    quads = world_quads(inputs, graph, curated_countries(store, graph), centred_places(store, graph))
     store.extend(quads)
     return graph
 
