@@ -23,13 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from citygraph import cache, queries  # noqa: E402
 
-SAMPLES = {
-    "anniversaries": {"year": "2019"},
-    "describe": {"thing": "place:Q16666"},
-    "place-by-name": {"label": "南京市@zh-Hans"},
-    "search": {"text": "nanjing"},
-    "status-on": {"date": "2015-01-01"},
-}
 
 
 def median_ms(fn, runs: int) -> float:
@@ -62,7 +55,7 @@ def main() -> None:
     for q in queries.catalogue():
         if q.federated:
             continue
-        values = SAMPLES.get(q.name, {})
+        values = q.example_values()
         result = queries.run(q, values, store=disk)
         n = len(result.triples) if result.is_graph else len(result.rows)
         d = median_ms(lambda: queries.run(q, values, store=disk), args.runs)

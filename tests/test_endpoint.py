@@ -21,13 +21,6 @@ import rdflib.compare
 from citygraph import queries
 from citygraph.results import write
 
-PARAMS = {
-    "anniversaries": {"year": "2019"},
-    "describe": {"thing": "partnership:Q11751-Q16666"},
-    "place-by-name": {"label": "南京市@zh-Hans"},
-    "search": {"text": "nagoya"},
-    "status-on": {"date": "2015-01-01"},
-}
 LOCAL_QUERIES = sorted(q.name for q in queries.catalogue() if not q.federated)
 
 
@@ -68,7 +61,7 @@ def test_the_suite_covers_every_local_query():
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_same_answer_locally_and_on_the_server(curated, oxigraph_server, name):
     q = queries.get(name)
-    params = PARAMS.get(name, {})
+    params = q.example_values()
     local = queries.run(q, params, store=curated.store)
     remote = queries.run(q, params, endpoint=oxigraph_server, timeout=30)
     same_answer(q, local, remote)
@@ -84,7 +77,7 @@ def _formats(name):
 @pytest.mark.parametrize("name, fmt", [(n, f) for n in LOCAL_QUERIES for f in _formats(n)])
 def test_cli_output_is_byte_identical_locally_and_remotely(cli, curated_nquads, oxigraph_server, name, fmt):
     """Every local query in every format it has: the same bytes from the dump and from the server."""
-    args = [a for k, v in PARAMS.get(name, {}).items() for a in ("-p", f"{k}={v}")]
+    args = [a for k, v in queries.get(name).example_values().items() for a in ("-p", f"{k}={v}")]
     local = cli("query", name, *args, "--format", fmt, "--graph", curated_nquads)
     remote = cli("query", name, *args, "--format", fmt, "--endpoint", oxigraph_server)
     assert local.exit_code == remote.exit_code == 0, (local.stderr, remote.stderr)

@@ -26,6 +26,18 @@ def test_a_good_header_loads(tmp_path):
     assert (p.name, p.variable, p.type, p.required) == ("city", "_city_iri", "iri", True)
 
 
+def test_examples_give_values_for_required_parameters(tmp_path):
+    q = queries.load_file(write(tmp_path, GOOD.replace("#+     description: the city\n", "#+     description: the city\n#+     example: place:Q16666\n")))
+    assert q.example_values() == {"city": "place:Q16666"}
+    assert q.parameters[0].as_dict()["example"] == "place:Q16666"
+
+
+def test_every_required_parameter_of_the_catalogue_has_an_example():
+    # the endpoint, world and benchmark runs try every query with these values
+    missing = [(q.name, p.name) for q in queries.catalogue() for p in q.parameters if p.required and p.example is None]
+    assert missing == []
+
+
 @pytest.mark.parametrize("text, message", [
     ("#+ summary: [unclosed\n" + BODY, "not valid YAML"),
     ("#+ description: no summary\n" + BODY, "lacks 'summary'"),
@@ -38,6 +50,7 @@ def test_a_good_header_loads(tmp_path):
     ("#+ summary: s\n#+ parameters:\n#+   city: {type: date}\n" + BODY, "says iri"),
     ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri, default: 'not an iri'}\n" + BODY, "not a valid iri"),
     ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri, colour: red}\n" + BODY, "unknown key"),
+    ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri, example: 'not an iri'}\n" + BODY, "example of parameter 'city'"),
     ("#+ summary: s\n#+ parameters:\n#+   graph: {type: iri}\n" + BODY.replace("_city_iri", "_graph_iri"), "reserved"),
     ("#+ summary: s\nSELECT ?x WHERE { ?x ?p }\n", "does not parse"),
     ("#+ summary: s\n#+ federated: true\nSELECT ?x WHERE { SERVICE <http://x> { ?x ?p } }\n", "does not parse"),
@@ -126,5 +139,5 @@ def test_queries_json_lists_the_catalogue(cli):
 def test_queries_table_lists_names_and_parameters(cli):
     result = cli("queries")
     assert result.exit_code == 0
-    assert "status-on" in result.stdout and "-p date=<date>  (required)" in result.stdout
+    assert "status-on" in result.stdout and "-p date=<date>  (required; e.g. 2015-01-01)" in result.stdout
     assert "[federated: needs internet]" in result.stdout

@@ -14,13 +14,6 @@ import pytest
 from citygraph import queries
 from citygraph.queries import shorten
 
-SAMPLES = {
-    "anniversaries": {"year": "2019"},
-    "describe": {"thing": "place:Q16666"},
-    "place-by-name": {"label": "南京市@zh-Hans"},
-    "search": {"text": "nanjing"},
-    "status-on": {"date": "2015-01-01"},
-}
 
 
 def rows(store, query_name, /, **params):
@@ -31,7 +24,7 @@ def rows(store, query_name, /, **params):
 
 @pytest.mark.parametrize("name", sorted(q.name for q in queries.catalogue() if not q.federated))
 def test_no_query_repeats_a_row_on_the_world_graph(world, name):
-    result = queries.run(queries.get(name), SAMPLES.get(name, {}), store=world.store)
+    result = queries.run(queries.get(name), queries.get(name).example_values(), store=world.store)
     items = result.triples if result.is_graph else result.rows
     assert items
     repeated = [r for r, n in collections.Counter(items).items() if n > 1]

@@ -31,7 +31,7 @@ from .namespaces import PREFIXES
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated"}
-PARAMETER_KEYS = {"type", "default", "description"}
+PARAMETER_KEYS = {"type", "default", "description", "example"}
 # Keyword arguments of run_query that a parameter may not shadow.
 RESERVED_NAMES = {"name", "endpoint", "graph", "scope", "timeout", "reasoner", "add"}
 
@@ -69,6 +69,7 @@ class Parameter:
     required: bool
     default: object = None    # a pyoxigraph term, or None
     description: str = ""
+    example: str | None = None  # a value to show and to try the query with (checked like a default)
 
     @property
     def default_text(self) -> str | None:
@@ -76,7 +77,7 @@ class Parameter:
 
     def as_dict(self) -> dict:
         return {"name": self.name, "type": self.type, "required": self.required,
-                "default": self.default_text, "description": self.description}
+                "default": self.default_text, "description": self.description, "example": self.example}
 
 
 @dataclass
@@ -90,6 +91,10 @@ class StoredQuery:
     federated: bool = False
     form: str = "SELECT"
     path: Path | None = None
+
+    def example_values(self) -> dict[str, str]:
+        """A value for every required parameter, from the header's examples: enough to run it."""
+        return {p.name: p.example for p in self.parameters if p.required and p.example is not None}
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -266,8 +271,12 @@ def _parameters(declared, text: str, where: str) -> list[Parameter]:
         default = None
         if spec.get("default") is not None:
             default = parse_value(ptype, str(spec["default"]), f"{where}: default of parameter {name!r}")
+        example = None
+        if spec.get("example") is not None:
+            example = str(spec["example"])
+            parse_value(ptype, example, f"{where}: example of parameter {name!r}")
         out.append(Parameter(name=name, variable=variable, type=ptype, required=required and default is None,
-                             default=default, description=str(spec.get("description") or "").strip()))
+                             default=default, description=str(spec.get("description") or "").strip(), example=example))
     if used:
         first = next(iter(used.values()))[0]
         raise BadInput(f"{where}: ?{first} looks like a parameter (grlc naming) but the header does not declare "

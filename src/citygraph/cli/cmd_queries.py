@@ -28,5 +28,7 @@ def command(fmt):
         click.echo(f"{q.name:<{width}}  {q.summary}{flag}")
         for p in q.parameters:
             need = "required" if p.required else (f"default {p.default_text}" if p.default is not None else "optional")
+            if p.example is not None:
+                need += f"; e.g. {p.example}"
             desc = f" — {p.description}" if p.description else ""
             click.echo(f"{'':<{width}}    -p {p.name}=<{p.type}>  ({need}){desc}")
