@@ -113,23 +113,18 @@ def worker_build(out: Path) -> None:
         print(json.dumps({"query": name, "median_ms": median, "rows": rows}), flush=True)
 
 
-SAMPLE = {"iri": "https://w3id.org/citygraph/id/place/Q16666", "string": "Nanjing", "langString": "Nanjing@en",
-          "gYearMonth": "2000-01", "gYear": "2000", "date": "2000-01-01", "integer": "5", "decimal": "5", "boolean": "true"}
+NANJING = "https://w3id.org/citygraph/id/place/Q16666"
 
 
 def query_medians(store, runs: int = 5):
-    """Median wall time of each local stored query, required parameters filled with samples."""
+    """Median wall time of each local stored query, required parameters from the headers' examples."""
     from citygraph import queries
 
     out = []
     for q in queries.catalogue():
         if q.federated:
             continue
-        values = {}
-        for p in q.parameters:
-            if p.required:
-                kind = p.type if p.type in SAMPLE else "string"
-                values[p.name] = SAMPLE[kind]
+        values = q.example_values()
         times, rows = [], None
         try:
             for _ in range(runs):
@@ -144,7 +139,7 @@ def query_medians(store, runs: int = 5):
         out.append((q.name, round(times[len(times) // 2], 1), rows))
         optional_iri = [p for p in q.parameters if not p.required and p.type == "iri" and p.name == "city"]
         if optional_iri and not values:  # the same query narrowed to Nanjing, as most users run it
-            narrowed = {optional_iri[0].name: SAMPLE["iri"]}
+            narrowed = {optional_iri[0].name: NANJING}
             times = []
             for _ in range(runs):
                 t = time.perf_counter()
