@@ -21,8 +21,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from citygraph import cache, queries  # noqa: E402
-
+from citygraph import cache, queries
 
 
 def median_ms(fn, runs: int) -> float:
@@ -58,8 +57,8 @@ def main() -> None:
         values = q.example_values()
         result = queries.run(q, values, store=disk)
         n = len(result.triples) if result.is_graph else len(result.rows)
-        d = median_ms(lambda: queries.run(q, values, store=disk), args.runs)
-        m = median_ms(lambda: queries.run(q, values, store=memory), args.runs)
+        d = median_ms(lambda q=q, values=values: queries.run(q, values, store=disk), args.runs)
+        m = median_ms(lambda q=q, values=values: queries.run(q, values, store=memory), args.runs)
         on_disk.append(d)
         print(f"| {q.name} | {n:,} | {d:.1f} ms | {m:.1f} ms |")
     print(f"\nmedian over queries, on disk: {statistics.median(on_disk):.1f} ms")

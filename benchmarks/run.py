@@ -132,7 +132,7 @@ def query_medians(store, runs: int = 5):
                 result = queries.run(q, values, store=store)
                 rows = result.boolean if result.form == "ASK" else len(result.triples) if result.is_graph else len(result.rows)
                 times.append((time.perf_counter() - t) * 1000)
-        except Exception as err:  # a query this harness cannot parameterise is reported, not fatal
+        except Exception as err:  # noqa: BLE001 — a query this harness cannot parameterise is reported, not fatal
             out.append((q.name, None, f"skipped: {type(err).__name__}: {err}"[:80]))
             continue
         times.sort()
