@@ -139,7 +139,7 @@ def test_partners_columns(curated):
     by_partner = {qid(r["partner"]): r for r in rows(curated.store, "partners", city=NANJING)}
     nagoya = by_partner["Q11751"]
     assert nagoya["partnerLabel"] == "Nagoya"
-    assert nagoya["country"] == "place:Q17"
+    assert nagoya["country"] == "place:Q17" and nagoya["countryLabel"] == "Japan"
     assert nagoya["tie"] == NAGOYA_TIE
     assert nagoya["established"].startswith("1978")
     assert nagoya["status"] == "active"  # "as of 2019 the relationship is in favour once more"

@@ -66,7 +66,7 @@ def test_select_csv(cli, dump, history):
 def test_select_table(cli, dump):
     text = out(cli, dump, "partners", "--format", "table")
     header, rule, *body, footer = text.rstrip("\n").split("\n")
-    assert header.split() == ["partner", "partnerLabel", "country", "kind", "listedYear", "established", "status", "tie"]
+    assert header.split() == ["partner", "partnerLabel", "country", "countryLabel", "kind", "listedYear", "established", "status", "tie"]
     assert set(rule.replace(" ", "")) == {"-"}
     assert footer == f"({len(body)} rows)"
     nagoya = next(line for line in body if line.startswith("place:Q11751 "))

@@ -49,3 +49,17 @@ def test_status_on_is_unchanged_by_the_undated_world_layer(world, curated):
 def test_gaps_in_the_world_layer(world):
     got = rows(world.store, "gaps", layer="graph:data/world")
     assert {r["gap"].split(" (")[0] for r in got} >= {"no GeoNames link", "no dated start"}
+
+
+def test_perth_under_two_identifiers_is_a_flagged_discrepancy(world):
+    """The article's Perth is Q3183; Wikidata's P190 ties Nanjing to the City of Perth LGA, Q1855330."""
+    partners = {r["partner"]: r for r in rows(world.store, "partners")}
+    assert partners["place:Q3183"]["listedYear"] == "1998"  # the article's tie
+    assert partners["place:Q1855330"]["listedYear"] is None  # Wikidata's, a separate node
+    flagged = [r for r in rows(world.store, "discrepancies") if r["discrepancy"] == "claim:discrepancy-perth-identifier"]
+    assert {r["about"] for r in flagged} == {"partnership:Q3183-Q16666", "partnership:Q16666-Q1855330",
+                                              "place:Q3183", "place:Q1855330"}
+    assert len({r["reading"] for r in flagged}) == 2
+    # the discrepancy is about nodes that exist: both ties are in the built graph
+    for tie in ("Q3183-Q16666", "Q16666-Q1855330"):
+        assert any(r["tie"] == f"partnership:{tie}" for r in partners.values())
