@@ -12,8 +12,10 @@ Two reasoners:
   that closed schema the instance-level OWL 2 RL rules the ontology actually uses are compiled
   (cax-sco/cax-eqc, prp-dom, prp-rng, prp-spo1/eqp, prp-inv, prp-symp, prp-trp) and run to a
   fixpoint in Python over the store's quads, with no rdflib on the data. Not covered: the
-  equality rules (owl:sameAs from functional/inverse-functional properties, eq-rep-*) and the
-  restriction rules (cls-*, which need blank-node class expressions; the ontology has none).
+  equality rules (owl:sameAs from functional/inverse-functional properties, eq-rep-*), the
+  restriction rules (cls-*, which need blank-node class expressions; the ontology has none) and
+  the disjointness check cax-dw (the ontology's one disjointness, preliminary vs formal ties, is
+  the SHACL shape cg:PreliminaryNotFormalShape instead, so both validation engines report it).
   tests/test_reasoning*.py checks the result against owlrl on the curated data.
 - `owlrl`: the pure-Python reference (RDFLib's owlrl), slow beyond ~10k triples.
 `reasonable` (Rust) was measured and not used: on the world layer it took 11 s, and on the
