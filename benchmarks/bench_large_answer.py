@@ -5,7 +5,7 @@ the world build. It is the one stored query over 100 ms. This script splits its 
 parts citygraph controls and the parts it does not, all on the same in-memory store and in the
 same run (rounds interleaved, so machine noise hits every line alike; compare the ratios):
 
-- the stored query as `citygraph.queries.run` answers it (engine + Python result objects);
+- the stored query as `citygraph.query.catalogue.run` answers it (engine + Python result objects);
 - the same CONSTRUCT serialised to N-Triples inside pyoxigraph, creating no Python objects —
   the engine's own floor for this answer;
 - a SELECT of the same pattern serialised to TSV inside pyoxigraph — what the engine needs to
@@ -30,8 +30,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from citygraph import cache, queries
+from citygraph import cache
 from citygraph.namespaces import CG
+from citygraph.query import catalogue as queries
 
 
 def main() -> None:

@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from citygraph import cache, queries
+from citygraph import cache
+from citygraph.query import catalogue as queries
 
 
 def median_ms(fn, runs: int) -> float:

@@ -20,8 +20,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from citygraph import world
 from citygraph.namespaces import data_graph
+from citygraph.sources import world
 
 OFFSET = 10**9
 # QIDs inside citygraph/Wikidata IRIs and in cg:qid literals; never inside labels

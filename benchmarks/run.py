@@ -57,7 +57,7 @@ def worker_plain(files: list[Path], out: Path) -> None:
     import pyshacl
     import rdflib
 
-    from citygraph import resources
+    from citygraph.load import resources
 
     t = time.perf_counter()
     g = rdflib.Graph()
@@ -80,9 +80,10 @@ def worker_plain(files: list[Path], out: Path) -> None:
 
 
 def worker_citygraph(files: list[Path], out: Path) -> None:
-    from citygraph import reason, validate
     from citygraph.build import load_sources
-    from citygraph.dump import write_dumps
+    from citygraph.publish.dump import write_dumps
+    from citygraph.reason import materialise as reason
+    from citygraph.validate import report as validate
 
     t = time.perf_counter()
     built = load_sources("none", extra=files)
@@ -101,7 +102,7 @@ def worker_citygraph(files: list[Path], out: Path) -> None:
 def worker_build(out: Path) -> None:
     """The real default `citygraph build` (world layer imported from data/world), then queries."""
     from citygraph.build import build
-    from citygraph.dump import write_dumps
+    from citygraph.publish.dump import write_dumps
 
     built = build()
     for stage in ("load", "reason", "validate"):
@@ -118,7 +119,7 @@ NANJING = "https://w3id.org/citygraph/id/place/Q16666"
 
 def query_medians(store, runs: int = 5):
     """Median wall time of each local stored query, required parameters from the headers' examples."""
-    from citygraph import queries
+    from citygraph.query import catalogue as queries
 
     out = []
     for q in queries.catalogue():
@@ -188,8 +189,9 @@ def run_worker(kind: str, files: list[Path], out: Path, timeout: float) -> dict:
 
 
 def prepare(size: str, tmp: Path) -> list[Path]:
-    from citygraph import resources, world
+    from citygraph.load import resources
     from citygraph.namespaces import data_graph
+    from citygraph.sources import world
 
     core = resources.data_sources()["nanjing"]
     if size == "core":

@@ -50,7 +50,7 @@ def curated():
 @pytest.fixture(scope="session")
 def curated_dumps(curated, tmp_path_factory):
     """The curated core's dumps, written once per session."""
-    from citygraph.dump import write_dumps
+    from citygraph.publish.dump import write_dumps
 
     return write_dumps(curated, tmp_path_factory.mktemp("curated") / "dist")
 
@@ -66,6 +66,6 @@ def world():
 @pytest.fixture(scope="session")
 def world_dumps(world, tmp_path_factory):
     """The full default build's dumps, written once per session."""
-    from citygraph.dump import write_dumps
+    from citygraph.publish.dump import write_dumps
 
     return write_dumps(world, tmp_path_factory.mktemp("world") / "dist")

@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from citygraph import dump
 from citygraph.namespaces import CG, DATASET_IRI, GRAPH_SHAPES, PLACE, SPDX, VOID
+from citygraph.publish import dump
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")  # open namespace: DCAT 3 terms, no warnings
 
@@ -97,7 +97,7 @@ def test_pyld_turns_the_jsonld_dump_into_the_ntriples_dump(curated_dumps):
 
 
 def test_jsonld_uses_the_committed_context_with_short_keys(curated_dumps):
-    from citygraph import resources
+    from citygraph.load import resources
 
     doc = json.loads((curated_dumps / dump.JSONLD).read_text(encoding="utf-8"))
     context = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
@@ -111,7 +111,7 @@ def test_jsonld_uses_the_committed_context_with_short_keys(curated_dumps):
 
 def test_context_terms_name_terms_of_the_ontology(curated):
     """A renamed property must not leave a dangling key in the context."""
-    from citygraph.jsonld import Compactor, load_context
+    from citygraph.publish.jsonld import Compactor, load_context
 
     declared = {str(r["t"].value) for r in curated.store.query(
         f"SELECT DISTINCT ?t WHERE {{ GRAPH <{curated.ontology_graphs[0]}> {{ ?t a ?k }} }}")}
@@ -200,7 +200,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_dump(curated, tmp_path):
 
 
 def test_blank_nodes_in_a_file_are_skolemised_the_same_way_every_time(tmp_path):
-    from citygraph.rdfio import SKOLEM_BASE, load_file
+    from citygraph.load.rdfio import SKOLEM_BASE, load_file
 
     f = tmp_path / "blank.ttl"
     f.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p [ ex:q 1 ] , [ ex:q 2 ] .\n")

@@ -8,7 +8,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from citygraph.jsonld import Compactor, load_context, to_jsonld
+from citygraph.publish.jsonld import Compactor, load_context, to_jsonld
 
 CG = "https://w3id.org/citygraph/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -18,8 +18,8 @@ import pytest
 import rdflib
 import rdflib.compare
 
-from citygraph import queries
-from citygraph.results import write
+from citygraph.query import catalogue as queries
+from citygraph.query.results import write
 
 LOCAL_QUERIES = sorted(q.name for q in queries.catalogue() if not q.federated)
 
@@ -68,7 +68,7 @@ def test_same_answer_locally_and_on_the_server(curated, oxigraph_server, name):
 
 
 def _formats(name):
-    from citygraph.results import FORMATS
+    from citygraph.query.results import FORMATS
 
     form = queries.get(name).form
     return [f for f, (_writer, forms) in FORMATS.items() if form in forms]

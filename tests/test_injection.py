@@ -13,7 +13,7 @@ import endpoint_server
 import pyoxigraph as ox
 import pytest
 
-from citygraph import queries
+from citygraph.query import catalogue as queries
 
 HOSTILE = [
     'x" } ; DROP ALL ; #',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citygraph.linkdates import PreciseDate
+from citygraph.link.dates import PreciseDate
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

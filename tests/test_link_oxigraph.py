@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "data" / "wikidata"
@@ -230,7 +229,7 @@ def test_offline_replays_the_cache_byte_for_byte(endpoint, cache):
     assert {p.name: p.read_bytes() for p in (cache / "wikidata").glob("*.json")} == cached
 
     # Client level: what offline returns is the file's bytes, which are the bytes the server sent.
-    from citygraph.wikidata import WikidataClient
+    from citygraph.link.client import WikidataClient
 
     offline_client = WikidataClient(endpoint=endpoint, offline=True)
     fresh_client = WikidataClient(endpoint=endpoint, refresh=True, cache_dir=cache / "fresh")
@@ -288,7 +287,7 @@ def test_enrich_writes_wikidata_facts_into_the_enrichment_graph(endpoint, cache,
 
 def test_enrichment_loads_into_its_own_graph_of_a_build(endpoint, cache, tmp_path):
     from citygraph.build import load_sources
-    from citygraph.linkenrich import load_into
+    from citygraph.link.enrich import load_into
 
     out = tmp_path / "enrichment.trig"
     assert link("enrich", "--data", OURS, "--endpoint", endpoint, "--out", out).exit_code == 0

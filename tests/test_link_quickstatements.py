@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citygraph.linkdiff import compare
-from citygraph.linkgraph import read
+from citygraph.link.diff import compare
+from citygraph.link.ours import read
+from citygraph.link.quickstatements import commands
+from citygraph.link.theirs import WdTies
 from citygraph.namespaces import PREFIXES, data_graph
-from citygraph.quickstatements import commands
-from citygraph.wikidata_model import WdTies
 
 HEAD = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from citygraph import reason, resources
 from citygraph.build import BuiltGraph
+from citygraph.load import resources
+from citygraph.load.rdfio import load_file
 from citygraph.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, data_graph
-from citygraph.rdfio import load_file
+from citygraph.reason import materialise as reason
 
 CG = "https://w3id.org/citygraph/ontology#"
 PREFIXES = f"""PREFIX cg: <{CG}>

@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citygraph import queries
-from citygraph.queries import shorten
+from citygraph.query import catalogue as queries
+from citygraph.query.catalogue import shorten
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GAZETTEER_COPY = Path(__file__).parent / "reference" / "gazetteer.tsv"

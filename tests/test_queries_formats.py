@@ -11,8 +11,8 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from citygraph import queries
 from citygraph.errors import BadInput
+from citygraph.query import catalogue as queries
 
 NAGOYA = "https://w3id.org/citygraph/id/place/Q11751"
 
@@ -75,7 +75,7 @@ def test_select_table(cli, dump):
 
 
 def test_table_aligns_wide_characters(cli, dump, tmp_path):
-    from citygraph.results import _width
+    from citygraph.query.results import _width
 
     rq = tmp_path / "wide.rq"
     rq.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -195,7 +195,7 @@ def test_rows_to_dataframe(dump):
 
 def test_import_citygraph_stays_light():
     code = "import sys, citygraph; assert callable(citygraph.run_query); print('pyoxigraph' in sys.modules)"
-    light = "import sys, citygraph; print(sorted(m for m in ('pyoxigraph', 'rdflib', 'citygraph.queries') if m in sys.modules))"
+    light = "import sys, citygraph; print(sorted(m for m in ('pyoxigraph', 'rdflib', 'citygraph.query.catalogue') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", light], capture_output=True, text=True, check=True).stdout.strip() == "[]"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
 

@@ -7,8 +7,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from citygraph import queries
 from citygraph.errors import BadInput
+from citygraph.query import catalogue as queries
 
 BODY = "PREFIX cg: <https://w3id.org/citygraph/ontology#>\nSELECT ?tie WHERE { ?tie cg:party ?_city_iri }\n"
 GOOD = "#+ summary: ties of a city\n#+ parameters:\n#+   city:\n#+     type: iri\n#+     description: the city\n" + BODY

@@ -11,9 +11,8 @@ import collections
 import pyoxigraph as ox
 import pytest
 
-from citygraph import queries
-from citygraph.queries import shorten
-
+from citygraph.query import catalogue as queries
+from citygraph.query.catalogue import shorten
 
 
 def rows(store, query_name, /, **params):

@@ -12,10 +12,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import RDF
 
-from citygraph import reason, resources
 from citygraph.build import load_sources
+from citygraph.load import resources
+from citygraph.load.rdfio import from_rdflib_triples, to_rdflib
 from citygraph.namespaces import CG, PREFIXES
-from citygraph.rdfio import from_rdflib_triples, to_rdflib
+from citygraph.reason import materialise as reason
 
 IRI_RE = re.compile(r"<([^<>\s]+)>")
 PNAME_RE = re.compile(r"(?<![\w<\"'])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)")

@@ -13,10 +13,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from citygraph.errors import BadInput, RemoteError
-from citygraph.wikidata import WikidataClient, parse_retry_after, user_agent, values_block
-from conftest import run_cli
+from citygraph.link.client import (
+    WikidataClient,
+    parse_retry_after,
+    user_agent,
+    values_block,
+)
 
 OURS = Path(__file__).parent / "data" / "wikidata" / "ourgraph.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()
@@ -136,7 +141,7 @@ def test_values_batches_are_bounded(server):
 
 
 def test_short_queries_go_by_get_long_ones_by_post(server):
-    from citygraph.wikidata import GET_LIMIT
+    from citygraph.link.client import GET_LIMIT
 
     client = WikidataClient(endpoint=server + "/ok")
     client.select(Q)

@@ -14,8 +14,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citygraph import dump
-from citygraph.namespaces import CG, CLAIM, GRAPH_INFERRED, PARTNERSHIP, PLACE, PROV, SCHEMA, data_graph
+from citygraph.namespaces import (
+    CG,
+    CLAIM,
+    GRAPH_INFERRED,
+    PARTNERSHIP,
+    PLACE,
+    PROV,
+    SCHEMA,
+    data_graph,
+)
+from citygraph.publish import dump
 
 WORLD_DIR = Path(__file__).resolve().parents[1] / "data" / "world"
 WORLD = str(data_graph("world"))

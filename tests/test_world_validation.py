@@ -14,10 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citygraph import fastshacl, reason, resources, validate
 from citygraph.build import BuiltGraph
+from citygraph.load import resources
+from citygraph.load.rdfio import load_file
 from citygraph.namespaces import GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
-from citygraph.rdfio import load_file
+from citygraph.reason import materialise as reason
+from citygraph.validate import fastshacl
+from citygraph.validate import report as validate
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 FIXTURES = sorted(p.name for p in INVALID.glob("*.ttl"))

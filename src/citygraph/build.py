@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
 from .errors import BadInput
+from .load import resources
+from .load.rdfio import load_file
 from .namespaces import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
-from .rdfio import load_file
 
 Progress = Callable[[str], None]
 
@@ -64,7 +64,7 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     'none' loads no data (only ontology, shapes and `extra`, as `validate FILE` does).
     extra: further RDF files, each into a named graph of its own.
     """
-    from . import world
+    from .sources import world
 
     store = ox.Store()
     sources = resources.data_sources()
@@ -115,8 +115,8 @@ def build(
     progress: Progress | None = None,
 ) -> BuiltGraph:
     """Load, reason and validate. Raises ValidationFailed (exit 1) if the data does not conform."""
-    from . import reason
-    from . import validate as validation
+    from .reason import materialise as reason
+    from .validate import report as validation
 
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()

@@ -36,7 +36,8 @@ def _files_under(root: Path) -> list[Path]:
 
 def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | None = None) -> str:
     """A hex digest of every input of a build; equal keys mean an identical build."""
-    from . import __version__, resources
+    from . import __version__
+    from .load import resources
 
     reasoner = reasoner or default_reasoner()
     h = hashlib.sha256()
@@ -48,8 +49,8 @@ def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | No
     feed("scope", scope.encode())
     feed("reasoner", reasoner.encode())
     code = Path(__file__).resolve().parent
-    for p in sorted(code.glob("*.py")):  # the build's own code: an edited checkout rebuilds
-        feed("code/" + p.name, p.read_bytes())
+    for p in sorted(code.rglob("*.py")):  # the build's own code: an edited checkout rebuilds
+        feed("code/" + p.relative_to(code).as_posix(), p.read_bytes())
     for kind, root in (("ontology", resources.ontology_dir()), ("data", resources.data_dir())):
         for p in _files_under(root):
             feed(f"{kind}/{p.relative_to(root).as_posix()}", p.read_bytes())
@@ -63,7 +64,7 @@ def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | No
 
 def default_reasoner() -> str:
     """The reasoner `citygraph build` uses when none is named."""
-    from .reason import DEFAULT_REASONER
+    from .reason.materialise import DEFAULT_REASONER
     return DEFAULT_REASONER
 
 
@@ -149,7 +150,7 @@ def built_store(
 def graph_file_store(path: Path) -> ox.Store:
     """A store holding a dump given with --graph: TriG/N-Quads keep their graphs, triples get one."""
     from .build import extra_graph_name
-    from .rdfio import format_for, load_file
+    from .load.rdfio import format_for, load_file
 
     path = Path(path)
     store = ox.Store()

@@ -33,14 +33,14 @@ def command(out, scope, extra, reasoner, progress, enrichment):
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
     from ..build import build
-    from ..dump import write_dumps
+    from ..publish.dump import write_dumps
 
     say = StageProgress(progress)
     started = time.perf_counter()
     try:
         built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
         if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-            from ..linkenrich import default_path, load_into
+            from ..link.enrich import default_path, load_into
 
             say("loading the Wikidata enrichment")
             load_into(built, Path(enrichment) if enrichment else default_path())
@@ -58,8 +58,8 @@ def command(out, scope, extra, reasoner, progress, enrichment):
 
 def summary(built, folder: Path) -> str:
     """What was built: triples per graph, conformance, files, seconds per stage."""
-    from ..dump import CHECKSUMS
     from ..namespaces import GRAPH
+    from ..publish.dump import CHECKSUMS
 
     base = str(GRAPH)
     lines = [f"built {folder}", "triples per named graph:"]

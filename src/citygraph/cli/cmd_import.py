@@ -34,7 +34,7 @@ def wikidata_results(file, maps, out, fmt, lang):
     Example:
       citygraph import wikidata-results ties.csv --map item=city --map twin=sister --out ties.ttl
     """
-    from ..importer import import_results, parse_mapping
+    from ..sources.wdqs_results import import_results, parse_mapping
 
     counts = import_results(file, out, parse_mapping(maps), fmt=fmt, lang=lang)
     click.echo(f"wrote {out}: {counts['ties']:,} tie(s) between {counts['places']:,} place(s) "

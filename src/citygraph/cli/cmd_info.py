@@ -13,8 +13,9 @@ def command():
     Example:
       citygraph info
     """
-    from .. import __version__, resources
+    from .. import __version__
     from ..build import load_sources
+    from ..load import resources
     from ..namespaces import GRAPH
 
     click.echo(f"citygraph {__version__}")

@@ -35,14 +35,14 @@ def remote_options(f):
 
 
 def _client(endpoint, offline, refresh, timeout, retries, batch_size):
-    from ..wikidata import WikidataClient
+    from ..link.client import WikidataClient
 
     return WikidataClient(endpoint=endpoint, offline=offline, refresh=refresh, timeout=timeout, retries=retries,
                           batch_size=batch_size, say=lambda msg: click.echo(f"citygraph: {msg}", err=True))
 
 
 def _ours(scope, data_files):
-    from ..linkgraph import load
+    from ..link.ours import load
 
     return load(scope, tuple(data_files))
 
@@ -68,7 +68,7 @@ def check_command(endpoint, offline, refresh, timeout, retries, batch_size, scop
     """For every place with a QID: Wikidata's English label, country (P17) and coordinates (P625)
     against ours. Status ok, mismatch (coordinates more than 25 km apart, a different label or
     country), not-found or redirected."""
-    from ..linkcheck import check, describe
+    from ..link.check import check, describe
 
     ours = _ours(scope, data_files)
     results = check(ours, _client(endpoint, offline, refresh, timeout, retries, batch_size))
@@ -160,7 +160,7 @@ def diff_command(endpoint, offline, refresh, timeout, retries, batch_size, scope
     agree, only_here, only_wikidata, date_mismatch (and deprecated statements, reported apart)."""
     from ..errors import BadInput
     from ..ids import check_qid
-    from ..linkdiff import diff
+    from ..link.diff import diff
 
     chosen = [check_qid(q.strip().upper(), f"--city {q!r}") for q in cities]
     ours = _ours(scope, data_files)
@@ -170,7 +170,7 @@ def diff_command(endpoint, offline, refresh, timeout, retries, batch_size, scope
             raise BadInput("no place in our graph has ties outside the world layer; name cities with --city QID")
     result = diff(ours, _client(endpoint, offline, refresh, timeout, retries, batch_size), chosen)
     if qs_file is not None:
-        from .. import quickstatements
+        from ..link import quickstatements
 
         lines, notes = quickstatements.commands(ours, result)
         quickstatements.write(qs_file, lines)
@@ -195,7 +195,7 @@ def enrich_command(endpoint, offline, refresh, timeout, retries, batch_size, sco
     """Fetch labels in more languages, population (P1082 with its P585 date) and coordinates for
     our places into the graph/enrichment named graph (PROV: endpoint, retrieval time). Include
     it in a build with `citygraph build --with-enrichment [FILE]`."""
-    from ..linkenrich import DEFAULT_LANGUAGES, default_path, enrich, write
+    from ..link.enrich import DEFAULT_LANGUAGES, default_path, enrich, write
 
     ours = _ours(scope, data_files)
     quads = enrich(ours, _client(endpoint, offline, refresh, timeout, retries, batch_size), languages or DEFAULT_LANGUAGES)

@@ -16,7 +16,7 @@ def command(fmt):
     Every query is loaded and checked; a broken header or a query that does not parse is an
     error (exit 2) naming the file.
     """
-    from .. import queries
+    from ..query import catalogue as queries
 
     catalogue = queries.catalogue()
     if fmt == "json":

@@ -61,9 +61,9 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     Exit 2 for an unknown query or parameter, a value of the wrong type or a bad format;
     3 when the endpoint fails or times out.
     """
-    from .. import queries
     from ..errors import BadInput
-    from ..results import check_format, default_format, write
+    from ..query import catalogue as queries
+    from ..query.results import check_format, default_format, write
     from .progress import StageProgress
 
     if (name is None) == (file is None):

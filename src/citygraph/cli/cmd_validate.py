@@ -32,7 +32,7 @@ def command(files, fmt, scope, progress):
     """
     from ..build import build
     from ..errors import ValidationFailed
-    from ..validate import validate_built
+    from ..validate.report import validate_built
 
     say = StageProgress(progress)
     try:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ids
-from .errors import BadInput
-from .linkdates import DAY, MONTH, YEAR, PreciseDate
-from .linkgraph import OurGraph, qid_order
-from .namespaces import CG, CLAIM, GEO, GRAPH_ENRICHMENT, ID, PROV, RDF, RDFS, WD, XSD
-from .rdfio import load_file
-from .wikidata import WikidataClient
-from .wikidata_model import PREFIXES, qid_of
+from .. import ids
+from ..errors import BadInput
+from ..load.rdfio import load_file
+from ..namespaces import CG, CLAIM, GEO, GRAPH_ENRICHMENT, ID, PROV, RDF, RDFS, WD, XSD
+from .client import WikidataClient
+from .dates import DAY, MONTH, YEAR, PreciseDate
+from .ours import OurGraph, qid_order
+from .theirs import PREFIXES, qid_of
 
 DEFAULT_LANGUAGES = ("en", "zh-hans", "zh", "ja", "ko", "de", "fr", "es", "pt", "ru", "ar")
 P1082 = "http://www.wikidata.org/entity/P1082"
@@ -51,7 +51,7 @@ _XSD_BY_PRECISION = {YEAR: XSD.gYear, MONTH: XSD.gYearMonth, DAY: XSD.date}
 
 
 def default_path() -> Path:
-    from .wikidata import cache_root
+    from .client import cache_root
 
     return cache_root() / "enrichment.trig"
 
@@ -139,7 +139,7 @@ def write(path: Path, quads: list[ox.Quad]) -> None:
     if path.is_dir():
         raise BadInput(f"--out {path}: is a folder; give a file name ending in .trig")
     path.parent.mkdir(parents=True, exist_ok=True)
-    from .namespaces import PREFIXES as NS
+    from ..namespaces import PREFIXES as NS
 
     data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=NS) or b""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -12,10 +12,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, resources
-from .namespaces import (
-    CG, DATASET_IRI, DCAT, DCTERMS, GRAPH, GRAPH_ENRICHMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, ID, OWL,
-    RDF, SPDX, VOID, XSD, data_graph,
+from .. import __version__
+from ..load import resources
+from ..namespaces import (
+    CG,
+    DATASET_IRI,
+    DCAT,
+    DCTERMS,
+    GRAPH,
+    GRAPH_ENRICHMENT,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
+    ID,
+    OWL,
+    RDF,
+    SPDX,
+    VOID,
+    XSD,
+    data_graph,
 )
 
 FORMATS = {  # dump file -> W3C format IRI (http://www.w3.org/ns/formats/)

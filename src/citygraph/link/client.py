@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import BadInput, RemoteError
-from .ids import check_qid
+from .. import __version__
+from ..errors import BadInput, RemoteError
+from ..ids import check_qid
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 HOMEPAGE = "https://w3id.org/citygraph"

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import BadInput
-from .namespaces import PREFIXES
+from ..errors import BadInput
+from ..namespaces import PREFIXES
 
 TURTLE = "citygraph.ttl"
 NTRIPLES = "citygraph.nt"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import BadInput
-from .ids import is_qid, pair_key
-from .linkdates import PreciseDate
-from .namespaces import CG, PREFIXES, data_graph
+from ..errors import BadInput
+from ..ids import is_qid, pair_key
+from ..namespaces import CG, PREFIXES, data_graph
+from .dates import PreciseDate
 
 WORLD_GRAPH = str(data_graph("world"))
 FORMAL_KINDS = {"FormalPartnership", "SisterCity", "TwinTown", "FriendshipCity"}
@@ -116,7 +116,7 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
 def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
     """Our graph from the packaged data (`scope`) or, if given, only from `data_files`."""
     if data_files:
-        from .rdfio import load_file
+        from ..load.rdfio import load_file
 
         store = ox.Store()
         graphs = []
@@ -125,7 +125,7 @@ def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
             load_file(store, Path(path), g)
             graphs.append(g)
     else:
-        from .build import load_sources
+        from ..build import load_sources
 
         built = load_sources(scope)
         store, graphs = built.store, built.data_graphs

@@ -18,7 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
-from .errors import BadInput, RemoteError
+from ..errors import BadInput, RemoteError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SELECT_FORMS = ("SELECT", "ASK")
@@ -88,7 +88,7 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from . import __version__
+    from .. import __version__
 
     client = SPARQLWrapper(endpoint, agent=f"citygraph/{__version__} (stored queries; https://w3id.org/citygraph)")
     client.setQuery(text)
@@ -157,7 +157,7 @@ def nt_term(term) -> str:
 
 def _cell(term) -> str:
     """Table cells: IRIs as prefixed names, literals as their text (language and datatype dropped)."""
-    from .queries import shorten
+    from .catalogue import shorten
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -280,8 +280,8 @@ def write_xml(result: Result) -> str:
 
 def write_turtle(result: Result) -> str:
     """Sorted triples; only the prefixes the answer uses, in the project's fixed order."""
-    from .dump import ordered_prefixes
-    from .queries import DISPLAY_PREFIXES
+    from ..publish.dump import ordered_prefixes
+    from .catalogue import DISPLAY_PREFIXES
 
     triples = sorted_triples(result.triples)
     iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}
@@ -297,7 +297,7 @@ def write_ntriples(result: Result) -> str:
 
 def write_jsonld(result: Result) -> str:
     """Compacted with the project's JSON-LD context, as the JSON-LD dump is (jsonld.py)."""
-    from .jsonld import to_jsonld
+    from ..publish.jsonld import to_jsonld
     return to_jsonld(sorted_triples(result.triples)).decode("utf-8")
 
 

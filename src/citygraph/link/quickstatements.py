@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import BadInput
-from .linkgraph import WORLD_GRAPH, OurDate, OurGraph, Partnership, SourceRef, qid_order
+from ..errors import BadInput
+from .ours import WORLD_GRAPH, OurDate, OurGraph, Partnership, SourceRef, qid_order
 
 
 def _text(value: str) -> str | None:

@@ -10,10 +10,10 @@ shown but not compared.
 
 from __future__ import annotations
 
-from .linkdates import any_agree
-from .linkgraph import OurGraph, Partnership, qid_order
-from .wikidata import WikidataClient
-from .wikidata_model import WdDate, WdStatement, WdTies, fetch_ties
+from .client import WikidataClient
+from .dates import any_agree
+from .ours import OurGraph, Partnership, qid_order
+from .theirs import WdDate, WdStatement, WdTies, fetch_ties
 
 CATEGORIES = ("agree", "only_here", "only_wikidata", "date_mismatch")
 

@@ -32,9 +32,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ids, resources
-from .errors import BadInput
-from .namespaces import CG, CLAIM, GEO, PLACE, PROV, RDF, RDFS, SCHEMA, SKOS, SOURCE, WD, data_graph
+from .. import ids
+from ..errors import BadInput
+from ..load import resources
+from ..namespaces import (
+    CG,
+    CLAIM,
+    GEO,
+    PLACE,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    SOURCE,
+    WD,
+    data_graph,
+)
 
 WORLD = "world"
 CITIES = "bothness-cities.csv"
@@ -297,7 +311,7 @@ def import_world(store: ox.Store, folder: Path | None = None, graph: str | None 
 
 def world_turtle(folder: Path | None = None) -> bytes:
     """The world layer alone as Turtle (for inspection and benchmarks)."""
-    from .namespaces import PREFIXES
+    from ..namespaces import PREFIXES
 
     quads = world_quads(read_inputs(folder), str(data_graph(WORLD)))
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""

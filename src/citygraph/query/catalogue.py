@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .errors import BadInput
-from .namespaces import PREFIXES
+from ..errors import BadInput
+from ..namespaces import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -337,7 +337,7 @@ def load_adhoc(path: Path) -> StoredQuery:
 
 
 def query_dir() -> Path:
-    from .resources import queries_dir
+    from ..load.resources import queries_dir
     return queries_dir()
 
 
@@ -609,7 +609,7 @@ def run_query(name: str, *, endpoint: str | None = None, graph: str | Path | Non
         >>> import citygraph
         >>> rows = citygraph.run_query("status-on", date="2015-01-01")
     """
-    from . import cache
+    from .. import cache
 
     query = get(name)
     bind(query, params)  # check values before building

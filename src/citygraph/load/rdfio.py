@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from .errors import BadInput
-from .namespaces import BASE
+from ..errors import BadInput
+from ..namespaces import BASE
 
 # RDF 1.1 §3.5: blank nodes are replaced by IRIs under a well-known path ("Skolem IRIs").
 SKOLEM_BASE = BASE + ".well-known/genid/"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .linkdates import PreciseDate
-from .linkgraph import parse_point, qid_order, sorted_pair
-from .wikidata import WikidataClient
+from .client import WikidataClient
+from .dates import PreciseDate
+from .ours import parse_point, qid_order, sorted_pair
 
 WD = "http://www.wikidata.org/entity/"
 WIKIBASE = "http://wikiba.se/ontology#"

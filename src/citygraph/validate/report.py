@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass
 import rdflib
 from rdflib.namespace import RDF
 
-from .errors import BadInput, ValidationFailed
-from .namespaces import SH
-from .rdfio import to_rdflib
+from ..errors import BadInput, ValidationFailed
+from ..load.rdfio import to_rdflib
+from ..namespaces import SH
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 

@@ -16,7 +16,7 @@ def _root_for(kind: str) -> Path:
     packaged = Path(str(files("citygraph"))) / "_packaged" / kind
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / kind
+    checkout = Path(__file__).resolve().parents[3] / kind
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"citygraph's {kind}/ folder is missing from the installation (looked in {packaged} and {checkout})")

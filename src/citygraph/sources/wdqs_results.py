@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ids
-from .errors import BadInput
-from .namespaces import CG, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
+from .. import ids
+from ..errors import BadInput
+from ..namespaces import CG, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
 
 ENTITY_VARS = ("item", "twin")
 OPTIONAL_VARS = ("itemLabel", "twinLabel", "itemCoord", "twinCoord", "itemCountry", "twinCountry",

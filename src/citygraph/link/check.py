@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from .linkgraph import OurGraph, qid_order
-from .wikidata import WikidataClient
-from .wikidata_model import fetch_items
+from .client import WikidataClient
+from .ours import OurGraph, qid_order
+from .theirs import fetch_items
 
 MAX_DISTANCE_KM = 25.0
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)

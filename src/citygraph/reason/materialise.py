@@ -33,9 +33,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import BadInput
-from .namespaces import GRAPH_INFERRED
-from .rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
+from ..errors import BadInput
+from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
+from ..namespaces import GRAPH_INFERRED
 
 REASONERS = ("fast", "owlrl")
 DEFAULT_REASONER = "fast"

@@ -1,0 +1,1 @@
+"""The Wikidata link: client, our side, their side, dates, check, diff, enrich, QuickStatements."""

@@ -1,0 +1,1 @@
+"""Reading what a build starts from: packaged resources and RDF files."""

@@ -1,0 +1,1 @@
+"""Writing the build out: dumps, JSON-LD, VoID/DCAT."""

@@ -1,0 +1,1 @@
+"""Stored queries: catalogue and headers, parameters as terms, running, result formats."""

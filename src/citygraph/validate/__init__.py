@@ -1,0 +1,1 @@
+"""SHACL validation into a typed report (fast checker; pySHACL as reference)."""
