@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from citygraph import cache
 from citygraph.namespaces import CG
-from citygraph.query import catalogue as queries
+from citygraph.query import catalogue
+from citygraph.query import run as runner
 
 
 def main() -> None:
@@ -49,12 +50,12 @@ def main() -> None:
     tw = f"<{CG.twinnedWith}>"
     construct = f"CONSTRUCT {{ ?a {tw} ?b }} WHERE {{ ?a {tw} ?b }}"
     select = f"SELECT ?a ?b WHERE {{ ?a {tw} ?b }}"
-    stored = queries.get("twinned-with")
+    stored = catalogue.get("twinned-with")
     answer = store.query(construct, **union).serialize(format=ox.RdfFormat.N_TRIPLES)
     n = len(set(answer.splitlines()))
 
     cases = {
-        "stored query, queries.run (engine + Python objects)": lambda: queries.run(stored, {}, store=store),
+        "stored query, runner.run (engine + Python objects)": lambda: runner.run(stored, {}, store=store),
         "CONSTRUCT -> N-Triples in pyoxigraph (no Python objects)": lambda: store.query(construct, **union).serialize(format=ox.RdfFormat.N_TRIPLES),
         "SELECT ?a ?b -> TSV in pyoxigraph (no Python objects)": lambda: store.query(select, **union).serialize(format=ox.QueryResultsFormat.TSV),
         "parse the answer's N-Triples into Python objects": lambda: list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)),

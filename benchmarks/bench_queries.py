@@ -22,7 +22,8 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from citygraph import cache
-from citygraph.query import catalogue as queries
+from citygraph.query import catalogue
+from citygraph.query import run as runner
 
 
 def median_ms(fn, runs: int) -> float:
@@ -52,14 +53,14 @@ def main() -> None:
 
     print("\n| query | rows | on disk (CLI) | in memory |\n|---|---|---|---|")
     on_disk = []
-    for q in queries.catalogue():
+    for q in catalogue.catalogue():
         if q.federated:
             continue
         values = q.example_values()
-        result = queries.run(q, values, store=disk)
+        result = runner.run(q, values, store=disk)
         n = len(result.triples) if result.is_graph else len(result.rows)
-        d = median_ms(lambda q=q, values=values: queries.run(q, values, store=disk), args.runs)
-        m = median_ms(lambda q=q, values=values: queries.run(q, values, store=memory), args.runs)
+        d = median_ms(lambda q=q, values=values: runner.run(q, values, store=disk), args.runs)
+        m = median_ms(lambda q=q, values=values: runner.run(q, values, store=memory), args.runs)
         on_disk.append(d)
         print(f"| {q.name} | {n:,} | {d:.1f} ms | {m:.1f} ms |")
     print(f"\nmedian over queries, on disk: {statistics.median(on_disk):.1f} ms")

@@ -13,15 +13,16 @@ import threading
 import time
 from pathlib import Path
 
-import endpoint_server
 import pytest
 import rdflib
 import rdflib.compare
 
-from citygraph.query import catalogue as queries
+import endpoint_server
+from citygraph.query import catalogue
+from citygraph.query import run as runner
 from citygraph.query.results import write
 
-LOCAL_QUERIES = sorted(q.name for q in queries.catalogue() if not q.federated)
+LOCAL_QUERIES = sorted(q.name for q in catalogue.catalogue() if not q.federated)
 
 
 @pytest.fixture(scope="session")
@@ -60,24 +61,24 @@ def test_the_suite_covers_every_local_query():
 
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_same_answer_locally_and_on_the_server(curated, oxigraph_server, name):
-    q = queries.get(name)
+    q = catalogue.get(name)
     params = q.example_values()
-    local = queries.run(q, params, store=curated.store)
-    remote = queries.run(q, params, endpoint=oxigraph_server, timeout=30)
+    local = runner.run(q, params, store=curated.store)
+    remote = runner.run(q, params, endpoint=oxigraph_server, timeout=30)
     same_answer(q, local, remote)
 
 
 def _formats(name):
     from citygraph.query.results import FORMATS
 
-    form = queries.get(name).form
+    form = catalogue.get(name).form
     return [f for f, (_writer, forms) in FORMATS.items() if form in forms]
 
 
 @pytest.mark.parametrize("name, fmt", [(n, f) for n in LOCAL_QUERIES for f in _formats(n)])
 def test_cli_output_is_byte_identical_locally_and_remotely(cli, curated_nquads, oxigraph_server, name, fmt):
     """Every local query in every format it has: the same bytes from the dump and from the server."""
-    args = [a for k, v in queries.get(name).example_values().items() for a in ("-p", f"{k}={v}")]
+    args = [a for k, v in catalogue.get(name).example_values().items() for a in ("-p", f"{k}={v}")]
     local = cli("query", name, *args, "--format", fmt, "--graph", curated_nquads)
     remote = cli("query", name, *args, "--format", fmt, "--endpoint", oxigraph_server)
     assert local.exit_code == remote.exit_code == 0, (local.stderr, remote.stderr)

@@ -124,9 +124,8 @@ def test_output_is_deterministic(cli, tmp_path):
 
 
 def test_import_builds_with_add_as_its_own_named_graph(tmp_path):
-    from conftest import run_cli
-
     from citygraph.build import build
+    from conftest import run_cli
 
     out = tmp_path / "ties.ttl"
     assert run_import(run_cli, DATA / "ties.json", out).exit_code == 0

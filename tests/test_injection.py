@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 
-import endpoint_server
 import pyoxigraph as ox
 import pytest
 
-from citygraph.query import catalogue as queries
+import endpoint_server
+from citygraph.query import binding, catalogue, terms
 
 HOSTILE = [
     'x" } ; DROP ALL ; #',
@@ -46,8 +46,8 @@ def local_quads(store: ox.Store) -> int:
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_string_value_is_one_literal_exactly(value):
     """The term citygraph writes into the query parses back to the very string given."""
-    term = queries.parse_value("string", value, "text")
-    text = "SELECT ?x WHERE { VALUES (?x) { (" + queries.sparql_term(term) + ") } }"
+    term = terms.parse_value("string", value, "text")
+    text = "SELECT ?x WHERE { VALUES (?x) { (" + terms.sparql_term(term) + ") } }"
     [row] = list(ox.Store().query(text))
     assert row["x"] == ox.Literal(value)
 
@@ -55,12 +55,12 @@ def test_a_string_value_is_one_literal_exactly(value):
 @pytest.mark.parametrize("value", [v for v in HOSTILE if v])
 def test_a_langstring_value_is_one_literal_or_rejected(value):
     try:
-        term = queries.parse_value("langString", value + "@en", "label")
+        term = terms.parse_value("langString", value + "@en", "label")
     except Exception as err:  # noqa: BLE001 - only BadInput may come out
         from citygraph.errors import BadInput
         assert isinstance(err, BadInput)
         return
-    text = "SELECT ?x WHERE { VALUES (?x) { (" + queries.sparql_term(term) + ") } }"
+    text = "SELECT ?x WHERE { VALUES (?x) { (" + terms.sparql_term(term) + ") } }"
     [row] = list(ox.Store().query(text))
     assert row["x"] == ox.Literal(value, language="en")
 
@@ -126,10 +126,10 @@ def test_bound_text_changes_only_by_values_blocks():
     """Binding adds VALUES blocks and nothing else: strip them and the query is as written."""
     import re
 
-    for q in queries.catalogue():
+    for q in catalogue.catalogue():
         values = {p.name: {"iri": "place:Q16666", "date": "2015-01-01", "gYear": "2019", "string": 'x" } #',
                            "langString": "x@en"}[p.type] for p in q.parameters}
-        text = queries.bound_text(q, queries.bind(q, values))
+        text = binding.bound_text(q, binding.bind(q, values))
         stripped = re.sub(r' VALUES \((?:\?\w+ ?)+\) \{ \((?:[^()"]|"(?:[^"\\]|\\.)*")*\) \}\n', "", text)
         assert stripped == q.text, q.name
 

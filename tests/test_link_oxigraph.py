@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "data" / "wikidata"

@@ -13,14 +13,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citygraph.query import catalogue as queries
-from citygraph.query.catalogue import shorten
+from citygraph.query import binding, catalogue, terms
+from citygraph.query import run as runner
+from citygraph.query.terms import shorten
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GAZETTEER_COPY = Path(__file__).parent / "reference" / "gazetteer.tsv"
 
-QUERY_FILES = sorted(queries.query_dir().glob("*.rq"))
-CATALOGUE = {q.name: q for q in queries.catalogue()}
+QUERY_FILES = sorted(catalogue.query_dir().glob("*.rq"))
+CATALOGUE = {q.name: q for q in catalogue.catalogue()}
 
 # The article's section headings "City, Country (year)" and the gazetteer QID of each city.
 ARTICLE_PARTNERS = {
@@ -72,7 +73,7 @@ PARAMS = {
 
 
 def run(store, query_name, /, **params):
-    return queries.run(queries.get(query_name), params, store=store)
+    return runner.run(catalogue.get(query_name), params, store=store)
 
 
 def rows(store, query_name, /, **params) -> list[dict]:
@@ -98,10 +99,10 @@ def test_every_query_is_covered():
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_header_loads_and_query_parses(path):
-    q = queries.load_file(path)
+    q = catalogue.load_file(path)
     assert q.summary and q.form in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
     for p in q.parameters:
-        assert p.variable in (f"_{p.name}_{queries.TYPES[p.type][0]}", f"__{p.name}_{queries.TYPES[p.type][0]}")
+        assert p.variable in (f"_{p.name}_{terms.TYPES[p.type][0]}", f"__{p.name}_{terms.TYPES[p.type][0]}")
         assert p.description, f"{path.name}: parameter {p.name} needs a description"
 
 
@@ -112,7 +113,7 @@ def test_federated_examples_are_marked_and_parse_with_their_values_bound():
     assert len(federated) >= 2
     for q in federated:
         assert "SERVICE <https://query.wikidata.org/sparql>" in q.text
-        text = queries.bound_text(q, queries.bind(q, {}))
+        text = binding.bound_text(q, binding.bind(q, {}))
         prepareQuery(text)  # raises if the VALUES blocks broke the syntax
         # a SERVICE that uses a parameter gets its value itself, whatever the engine passes on
         asks = q.text[q.text.index("SERVICE"):].split("}")[0]

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from citygraph.errors import BadInput
-from citygraph.query import catalogue as queries
+from citygraph.query import catalogue
+from citygraph.query import run as runner
 
 NAGOYA = "https://w3id.org/citygraph/id/place/Q11751"
 
@@ -26,12 +27,12 @@ def dump(curated, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def history(curated):
-    return queries.run(queries.get("history"), {}, store=curated.store)
+    return runner.run(catalogue.get("history"), {}, store=curated.store)
 
 
 @pytest.fixture(scope="module")
 def twinned(curated):
-    return queries.run(queries.get("twinned-with"), {}, store=curated.store)
+    return runner.run(catalogue.get("twinned-with"), {}, store=curated.store)
 
 
 def out(cli, dump, *args):
@@ -195,7 +196,7 @@ def test_rows_to_dataframe(dump):
 
 def test_import_citygraph_stays_light():
     code = "import sys, citygraph; assert callable(citygraph.run_query); print('pyoxigraph' in sys.modules)"
-    light = "import sys, citygraph; print(sorted(m for m in ('pyoxigraph', 'rdflib', 'citygraph.query.catalogue') if m in sys.modules))"
+    light = "import sys, citygraph; print(sorted(m for m in ('pyoxigraph', 'rdflib', 'citygraph.query.api') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", light], capture_output=True, text=True, check=True).stdout.strip() == "[]"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "True"
 

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from citygraph.errors import BadInput
-from citygraph.query import catalogue as queries
+from citygraph.query import catalogue, terms
 
 BODY = "PREFIX cg: <https://w3id.org/citygraph/ontology#>\nSELECT ?tie WHERE { ?tie cg:party ?_city_iri }\n"
 GOOD = "#+ summary: ties of a city\n#+ parameters:\n#+   city:\n#+     type: iri\n#+     description: the city\n" + BODY
@@ -21,20 +21,20 @@ def write(tmp_path, text, name="q.rq"):
 
 
 def test_a_good_header_loads(tmp_path):
-    q = queries.load_file(write(tmp_path, GOOD))
+    q = catalogue.load_file(write(tmp_path, GOOD))
     [p] = q.parameters
     assert (p.name, p.variable, p.type, p.required) == ("city", "_city_iri", "iri", True)
 
 
 def test_examples_give_values_for_required_parameters(tmp_path):
-    q = queries.load_file(write(tmp_path, GOOD.replace("#+     description: the city\n", "#+     description: the city\n#+     example: place:Q16666\n")))
+    q = catalogue.load_file(write(tmp_path, GOOD.replace("#+     description: the city\n", "#+     description: the city\n#+     example: place:Q16666\n")))
     assert q.example_values() == {"city": "place:Q16666"}
     assert q.parameters[0].as_dict()["example"] == "place:Q16666"
 
 
 def test_every_required_parameter_of_the_catalogue_has_an_example():
     # the endpoint, world and benchmark runs try every query with these values
-    missing = [(q.name, p.name) for q in queries.catalogue() for p in q.parameters if p.required and p.example is None]
+    missing = [(q.name, p.name) for q in catalogue.catalogue() for p in q.parameters if p.required and p.example is None]
     assert missing == []
 
 
@@ -62,7 +62,7 @@ def test_every_required_parameter_of_the_catalogue_has_an_example():
 def test_a_broken_query_file_is_an_error_naming_the_file(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(BadInput) as err:
-        queries.load_file(path)
+        catalogue.load_file(path)
     assert message in str(err.value)
     assert str(path) in str(err.value)
 
@@ -79,17 +79,17 @@ def test_the_cli_reports_a_broken_file_with_exit_2(tmp_path, cli):
     ("iri", "place:Q16666", ox.NamedNode("https://w3id.org/citygraph/id/place/Q16666")),
     ("iri", "<http://example.org/a>", ox.NamedNode("http://example.org/a")),
     ("iri", "role:signatory", ox.NamedNode("https://w3id.org/citygraph/vocab/role/signatory")),
-    ("date", "2015-01-01", ox.Literal("2015-01-01", datatype=ox.NamedNode(queries.XSD + "date"))),
-    ("gYear", "2019", ox.Literal("2019", datatype=ox.NamedNode(queries.XSD + "gYear"))),
-    ("gYearMonth", "2012-02", ox.Literal("2012-02", datatype=ox.NamedNode(queries.XSD + "gYearMonth"))),
-    ("integer", "+042", ox.Literal("42", datatype=ox.NamedNode(queries.XSD + "integer"))),
-    ("decimal", "2.50", ox.Literal("2.50", datatype=ox.NamedNode(queries.XSD + "decimal"))),
-    ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(queries.XSD + "boolean"))),
+    ("date", "2015-01-01", ox.Literal("2015-01-01", datatype=ox.NamedNode(terms.XSD + "date"))),
+    ("gYear", "2019", ox.Literal("2019", datatype=ox.NamedNode(terms.XSD + "gYear"))),
+    ("gYearMonth", "2012-02", ox.Literal("2012-02", datatype=ox.NamedNode(terms.XSD + "gYearMonth"))),
+    ("integer", "+042", ox.Literal("42", datatype=ox.NamedNode(terms.XSD + "integer"))),
+    ("decimal", "2.50", ox.Literal("2.50", datatype=ox.NamedNode(terms.XSD + "decimal"))),
+    ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(terms.XSD + "boolean"))),
     ("string", 'a "quoted"\nline', ox.Literal('a "quoted"\nline')),
     ("langString", "南京市@zh-Hans", ox.Literal("南京市", language="zh-Hans")),
 ])
 def test_values_are_parsed_into_terms(ptype, text, term):
-    assert queries.parse_value(ptype, text, "p") == term
+    assert terms.parse_value(ptype, text, "p") == term
 
 
 @pytest.mark.parametrize("ptype, text", [
@@ -102,7 +102,7 @@ def test_values_are_parsed_into_terms(ptype, text, term):
 ])
 def test_bad_values_are_rejected_naming_the_type(ptype, text):
     with pytest.raises(BadInput) as err:
-        queries.parse_value(ptype, text, "parameter 'p'")
+        terms.parse_value(ptype, text, "parameter 'p'")
     assert f"not a valid {ptype}" in str(err.value) and "parameter 'p'" in str(err.value)
 
 
@@ -126,7 +126,7 @@ def test_queries_json_lists_the_catalogue(cli):
     result = cli("queries", "--format", "json")
     assert result.exit_code == 0
     listing = {q["name"]: q for q in json.loads(result.stdout)}
-    assert set(listing) == set(queries.names())
+    assert set(listing) == set(catalogue.names())
     status = listing["status-on"]
     assert status["summary"] and status["tags"]
     date = next(p for p in status["parameters"] if p["name"] == "date")

@@ -11,19 +11,20 @@ import collections
 import pyoxigraph as ox
 import pytest
 
-from citygraph.query import catalogue as queries
-from citygraph.query.catalogue import shorten
+from citygraph.query import catalogue
+from citygraph.query import run as runner
+from citygraph.query.terms import shorten
 
 
 def rows(store, query_name, /, **params):
-    result = queries.run(queries.get(query_name), params, store=store)
+    result = runner.run(catalogue.get(query_name), params, store=store)
     return [{v: (None if t is None else shorten(t.value) if isinstance(t, ox.NamedNode) else t.value)
              for v, t in zip(result.variables, row)} for row in result.rows]
 
 
-@pytest.mark.parametrize("name", sorted(q.name for q in queries.catalogue() if not q.federated))
+@pytest.mark.parametrize("name", sorted(q.name for q in catalogue.catalogue() if not q.federated))
 def test_no_query_repeats_a_row_on_the_world_graph(world, name):
-    result = queries.run(queries.get(name), queries.get(name).example_values(), store=world.store)
+    result = runner.run(catalogue.get(name), catalogue.get(name).example_values(), store=world.store)
     items = result.triples if result.is_graph else result.rows
     assert items
     repeated = [r for r, n in collections.Counter(items).items() if n > 1]

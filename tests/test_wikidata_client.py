@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from citygraph.errors import BadInput, RemoteError
 from citygraph.link.client import (
@@ -22,6 +21,7 @@ from citygraph.link.client import (
     user_agent,
     values_block,
 )
+from conftest import run_cli
 
 OURS = Path(__file__).parent / "data" / "wikidata" / "ourgraph.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()

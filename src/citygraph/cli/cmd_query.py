@@ -62,8 +62,10 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     3 when the endpoint fails or times out.
     """
     from ..errors import BadInput
-    from ..query import catalogue as queries
+    from ..query.binding import bind
+    from ..query.catalogue import get, load_adhoc
     from ..query.results import check_format, default_format, write
+    from ..query.run import run
     from .progress import StageProgress
 
     if (name is None) == (file is None):
@@ -75,11 +77,11 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
                        "they do not apply with --endpoint or --graph")
     if timeout <= 0:
         raise BadInput("--timeout must be a positive number of seconds")
-    query = queries.load_adhoc(file) if file else queries.get(name)
+    query = load_adhoc(file) if file else get(name)
     values = _params(params)
     fmt = fmt or default_format(query.form, sys.stdout.isatty())
     check_format(fmt, query.form, query.name)
-    queries.bind(query, values)  # check every value before any build or network work
+    bind(query, values)  # check every value before any build or network work
 
     store = None
     if endpoint is None:
@@ -89,5 +91,5 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
             store = cache.graph_file_store(graph)
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
-    result = queries.run(query, values, store=store, endpoint=endpoint, timeout=timeout)
+    result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
     click.echo(write(result, fmt), nl=False)

@@ -157,7 +157,7 @@ def nt_term(term) -> str:
 
 def _cell(term) -> str:
     """Table cells: IRIs as prefixed names, literals as their text (language and datatype dropped)."""
-    from .catalogue import shorten
+    from .terms import shorten
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -281,7 +281,7 @@ def write_xml(result: Result) -> str:
 def write_turtle(result: Result) -> str:
     """Sorted triples; only the prefixes the answer uses, in the project's fixed order."""
     from ..publish.dump import ordered_prefixes
-    from .catalogue import DISPLAY_PREFIXES
+    from .terms import DISPLAY_PREFIXES
 
     triples = sorted_triples(result.triples)
     iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}

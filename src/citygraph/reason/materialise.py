@@ -82,7 +82,6 @@ def is_useful(s, p, o) -> bool:
 
 def closure_owlrl(graph: rdflib.Graph) -> set[tuple]:
     """The useful triples owlrl's OWL 2 RL closure adds to `graph` (the reference semantics)."""
-    import owlrl
 
     asserted = set(graph)
     work = _owlrl_expand(graph)

@@ -1,0 +1,283 @@
+"""Docs that run: every command shown in README.md and docs/*.md is executed and its output compared.
+
+The contract for writers of documentation (see docs/contributing.md):
+
+- Shell examples are fenced ```console blocks. A line starting with `$ ` is a command (a
+  trailing `\\` continues it on the next line); the lines after it, up to the next `$ ` line or
+  the end of the block, are its expected standard output, compared line by line after trailing
+  spaces are stripped. A line `...` matches any number of lines (including none). A last
+  expected line `[exit N]` says the command must exit with N (default: 0); its standard error
+  is then also part of the output compared.
+- Commands run with bash, in document order, in one temporary folder per document (so a
+  `dist/` written by one block is there for the next); the repository's `data/`, `ontology/`,
+  `queries/`, `tests/`, `docs/` and `examples/` folders are linked into it, the virtual
+  environment's `bin/` is first on PATH, and the query cache is one temporary folder for the
+  whole test session.
+- Python examples are fenced ```pycon blocks in doctest form (`>>> `), run with ELLIPSIS and
+  NORMALIZE_WHITESPACE in the same folder.
+- An HTML comment just before a block changes how it runs:
+  `<!-- doctest: background PORT -->` starts each command of the block in the background (a
+  server), waits until 127.0.0.1:PORT accepts connections, and stops it at the end of the
+  document; its output is not compared.
+  `<!-- doctest: setup -->` marks the set-up commands (install, run the tests): they are what
+  `.ci/run` itself does, so the test checks that `.ci/run` still contains each of them
+  instead of running them again.
+- Other fences (```turtle, ```sparql, ```json, ```text) are shown, not run; ```turtle blocks
+  must parse (with their own @prefix lines).
+"""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+LINKED = ("data", "ontology", "queries", "tests", "docs", "examples")
+COMMAND_TIMEOUT = 900
+
+_FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+_DIRECTIVE = re.compile(r"<!--\s*doctest:\s*(\w+)\s*([^>]*?)\s*-->\s*$")
+
+
+@dataclass
+class Block:
+    lang: str
+    body: str
+    line: int
+    directive: tuple[str, str] | None = None
+
+
+@dataclass
+class Command:
+    text: str
+    expected: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    line: int = 0
+
+
+def blocks(path: Path) -> list[Block]:
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for m in _FENCE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        d = _DIRECTIVE.search(before)
+        out.append(Block(m.group(1), m.group(2), line, (d.group(1), d.group(2)) if d else None))
+    return out
+
+
+def commands(block: Block) -> list[Command]:
+    out: list[Command] = []
+    lines = block.body.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("$ "):
+            text = line[2:]
+            start = i
+            while text.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                text = text[:-1] + "\n" + lines[i]
+            out.append(Command(text, line=block.line + 1 + start))
+        elif out:
+            out[-1].expected.append(line.rstrip())
+        else:
+            raise AssertionError(f"line {block.line + 1 + i}: a console block must start with a '$ ' command")
+        i += 1
+    for cmd in out:
+        if cmd.expected and re.fullmatch(r"\[exit \d+\]", cmd.expected[-1]):
+            cmd.exit_code = int(cmd.expected.pop()[6:-1])
+    return out
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Line-by-line equality where an expected line '...' stands for any number of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == "...":
+        return any(matches(expected[1:], actual[k:]) for k in range(len(actual) + 1))
+    return bool(actual) and expected[0] == actual[0] and matches(expected[1:], actual[1:])
+
+
+def _env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["CITYGRAPH_CACHE_DIR"] = str(cache)
+    env["COLUMNS"] = "100"
+    return env
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"background command exited with {proc.returncode} before port {port} answered")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing answered on 127.0.0.1:{port} within {timeout} s")
+
+
+def _doc_id(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+@pytest.fixture(scope="session")
+def docs_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("docs-cache")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", DOCS, ids=_doc_id)
+def test_every_example_runs_as_shown(doc: Path, tmp_path: Path, docs_cache: Path):
+    for name in LINKED:
+        if (REPO / name).exists():
+            (tmp_path / name).symlink_to(REPO / name)
+    env = _env(docs_cache)
+    background: list[subprocess.Popen] = []
+    failures: list[str] = []
+    try:
+        for block in blocks(doc):
+            where = f"{_doc_id(doc)}:{block.line}"
+            if block.lang == "turtle":
+                import pyoxigraph
+
+                try:
+                    pyoxigraph.parse(block.body.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+                except SyntaxError as err:
+                    failures.append(f"{where}: the Turtle block does not parse: {err}")
+                continue
+            if block.lang == "pycon":
+                failures += _run_pycon(block, where, tmp_path)
+                continue
+            if block.lang != "console":
+                continue
+            kind = block.directive[0] if block.directive else None
+            if kind == "setup":
+                ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+                for cmd in commands(block):
+                    if not _setup_covered(cmd.text, ci):
+                        failures.append(f"{where}: set-up command {cmd.text!r} is not what .ci/run does")
+                continue
+            if kind == "background":
+                port = int(block.directive[1].split()[0])
+                for cmd in commands(block):
+                    proc = subprocess.Popen(["bash", "-c", cmd.text], cwd=tmp_path, env=env, start_new_session=True,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    background.append(proc)
+                    _wait_for_port(port, proc)
+                continue
+            if kind is not None:
+                failures.append(f"{where}: unknown doctest directive {kind!r}")
+                continue
+            for cmd in commands(block):
+                failures += _run_command(cmd, _doc_id(doc), tmp_path, env)
+    finally:
+        for proc in background:
+            with _suppress():
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert not failures, "\n\n".join(failures)
+
+
+class _suppress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return exc[0] is not None and issubclass(exc[0], ProcessLookupError)
+
+
+def _setup_covered(command: str, ci: str) -> bool:
+    if command.strip() == "bash .ci/run":
+        return True
+    # the install-and-build line: each pip install it names must be one .ci/run (or the README's
+    # build test) performs, and 'citygraph build' is run by the tests of the build itself.
+    parts = [p.strip() for p in command.split("&&")]
+    return all(p.startswith(("python3 -m venv", ". ", "source ", "citygraph build")) or p in ci or
+               (p.startswith("pip install") and "pip install" in ci) for p in parts)
+
+
+def _run_command(cmd: Command, doc: str, cwd: Path, env: dict[str, str]) -> list[str]:
+    try:
+        proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd.text], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return [f"{doc}:{cmd.line}: `{cmd.text}` ran longer than {COMMAND_TIMEOUT} s"]
+    out = proc.stdout + (proc.stderr if cmd.exit_code else "")
+    actual = [line.rstrip() for line in out.splitlines()]
+    problems = []
+    if proc.returncode != cmd.exit_code:
+        problems.append(f"exit {proc.returncode}, the doc says {cmd.exit_code}; stderr:\n{proc.stderr[-2000:]}")
+    if not matches(cmd.expected, actual):
+        problems.append("output differs from the doc.\n--- doc\n" + "\n".join(cmd.expected)
+                        + "\n--- actual\n" + "\n".join(actual[:200]))
+    return [f"{doc}:{cmd.line}: `{cmd.text}`: " + p for p in problems]
+
+
+def _run_pycon(block: Block, where: str, cwd: Path) -> list[str]:
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(block.body, {}, where, where, block.line)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    runner = doctest.DocTestRunner(optionflags=flags)
+    out: list[str] = []
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        runner.run(test, out=out.append)
+    finally:
+        os.chdir(old)
+    return [f"{where}: the Python example fails:\n" + "".join(out)] if runner.failures else []
+
+
+# The harness itself: small, fast, no documents involved.
+
+def test_console_blocks_parse_commands_output_and_exit_codes():
+    block = Block("console", "$ echo a \\\n  b\na b\n$ false\n[exit 1]\n", 10)
+    cmds = commands(block)
+    assert [c.text for c in cmds] == ["echo a \n  b", "false"]
+    assert cmds[0].expected == ["a b"] and cmds[0].exit_code == 0 and cmds[0].line == 11
+    assert cmds[1].expected == [] and cmds[1].exit_code == 1
+
+
+def test_ellipsis_matches_any_run_of_lines_and_nothing_else():
+    assert matches(["a", "...", "d"], ["a", "b", "c", "d"])
+    assert matches(["a", "...", "d"], ["a", "d"])
+    assert not matches(["a", "...", "d"], ["a", "b", "c"])
+    assert not matches(["a"], ["a", "b"])
+
+
+def test_a_drifted_example_fails(tmp_path):
+    problems = _run_command(Command("echo hello", ["goodbye"], 0, 1), "x.md", tmp_path, _env(tmp_path))
+    assert problems and "output differs" in problems[0]
+    assert _run_command(Command("echo hello", ["hello"], 0, 1), "x.md", tmp_path, _env(tmp_path)) == []
+
+
+def test_directives_are_read_from_the_line_before_the_fence(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("text\n<!-- doctest: background 8123 -->\n```console\n$ sleep 1\n```\n", encoding="utf-8")
+    (b,) = blocks(doc)
+    assert b.directive == ("background", "8123") and b.lang == "console"
+
+
+def test_every_document_has_been_found():
+    names = {_doc_id(d) for d in DOCS}
+    assert "README.md" in names
+    assert shutil.which("bash")
