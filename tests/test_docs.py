@@ -185,7 +185,7 @@ def test_every_example_runs_as_shown(doc: Path, tmp_path: Path, docs_cache: Path
                     failures.append(f"{where}: the Turtle block does not parse: {err}")
                 continue
             if block.lang == "pycon":
-                failures += _run_pycon(block, where, tmp_path)
+                failures += _run_pycon(block, where, tmp_path, docs_cache)
                 continue
             if block.lang != "console" or kind == "file":
                 continue
@@ -332,18 +332,23 @@ def rewrite(path: Path, rewrites: list[tuple[Command, list[str]]]) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _run_pycon(block: Block, where: str, cwd: Path) -> list[str]:
+def _run_pycon(block: Block, where: str, cwd: Path, cache: Path) -> list[str]:
     parser = doctest.DocTestParser()
     test = parser.get_doctest(block.body, {}, where, where, block.line)
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     runner = doctest.DocTestRunner(optionflags=flags)
     out: list[str] = []
-    old = Path.cwd()
+    old, old_cache = Path.cwd(), os.environ.get("CITYGRAPH_CACHE_DIR")
     os.chdir(cwd)
+    os.environ["CITYGRAPH_CACHE_DIR"] = str(cache)  # the same cache as the commands of the session
     try:
         runner.run(test, out=out.append)
     finally:
         os.chdir(old)
+        if old_cache is None:
+            del os.environ["CITYGRAPH_CACHE_DIR"]
+        else:
+            os.environ["CITYGRAPH_CACHE_DIR"] = old_cache
     return [f"{where}: the Python example fails:\n" + "".join(out)] if runner.failures else []
 
 
