@@ -7,8 +7,9 @@ The contract for writers of documentation (see docs/contributing.md):
   the end of the block, are its expected standard output, compared line by line after trailing
   spaces are stripped. A line `...` matches any number of lines (including none). A last
   expected line `[exit N]` says the command must exit with N (default: 0); its standard error
-  is then also part of the output compared. Blank lines at the end of a command's output in the
-  document (between two commands, for readability) are not compared.
+  is then also part of the output compared. Blank lines at the end of an output are not
+  compared, neither in the document (a blank line between two commands, for readability) nor
+  in what the command prints.
 - Commands run with bash, in document order, in one temporary folder per document (so a
   `dist/` written by one block is there for the next); the repository's `data/`, `ontology/`,
   `queries/`, `tests/`, `docs/` and `examples/` folders are linked into it, the virtual
@@ -257,8 +258,12 @@ class Outcome:
     stderr: str
 
     def lines(self, with_stderr: bool) -> list[str]:
+        """The output's lines, trailing spaces and trailing blank lines stripped (as in the document)."""
         out = self.stdout + (self.stderr if with_stderr else "")
-        return [line.rstrip() for line in out.splitlines()]
+        lines = [line.rstrip() for line in out.splitlines()]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
 
 
 def _execute(cmd: Command, cwd: Path, env: dict[str, str]) -> Outcome:
@@ -367,6 +372,12 @@ def test_ellipsis_matches_any_run_of_lines_and_nothing_else():
     assert matches(["a", "...", "d"], ["a", "d"])
     assert not matches(["a", "...", "d"], ["a", "b", "c"])
     assert not matches(["a"], ["a", "b"])
+
+
+def test_trailing_blank_lines_of_an_output_are_ignored_but_inner_ones_are_not(tmp_path):
+    env = _env(tmp_path)
+    assert _run_command(Command("printf 'a\\n\\n\\n'", ["a"], 0, 1), "x.md", tmp_path, env) == []
+    assert _run_command(Command("printf 'a\\n\\nb\\n'", ["a", "b"], 0, 1), "x.md", tmp_path, env)
 
 
 def test_a_drifted_example_fails(tmp_path):
