@@ -163,65 +163,77 @@ def docs_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("docs-cache")
 
 
+@dataclass
+class DocRun:
+    """One document being run: where, with what, and what went wrong."""
+
+    doc: Path
+    cwd: Path
+    env: dict[str, str]
+    cache: Path
+    background: list[subprocess.Popen] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    rewrites: list[tuple[Command, list[str]]] | None = None
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("doc", DOCS, ids=_doc_id)
 def test_every_example_runs_as_shown(doc: Path, tmp_path: Path, docs_cache: Path):
     for name in LINKED:
         if (REPO / name).exists():
             (tmp_path / name).symlink_to(REPO / name)
-    env = _env(docs_cache)
-    background: list[subprocess.Popen] = []
-    failures: list[str] = []
-    rewrites: list[tuple[Command, list[str]]] | None = [] if UPDATE else None
+    run = DocRun(doc, tmp_path, _env(docs_cache), docs_cache, rewrites=[] if UPDATE else None)
     try:
         for block in blocks(doc):
-            where = f"{_doc_id(doc)}:{block.line}"
-            kind, arg = block.directive if block.directive else (None, "")
-            if kind == "file":
-                failures += _check_file_block(block, arg, where)
-            if block.lang == "turtle":
-                try:
-                    pyoxigraph.parse(block.body.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
-                except SyntaxError as err:
-                    failures.append(f"{where}: the Turtle block does not parse: {err}")
-                continue
-            if block.lang == "pycon":
-                failures += _run_pycon(block, where, tmp_path, docs_cache)
-                continue
-            if block.lang != "console" or kind == "file":
-                continue
-            if kind == "setup":
-                ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-                for cmd in commands(block):
-                    if not _setup_covered(cmd.text, ci):
-                        failures.append(f"{where}: set-up command {cmd.text!r} is not what .ci/run does")
-                continue
-            if kind == "background":
-                port = int(arg.split()[0])
-                for cmd in commands(block):
-                    proc = subprocess.Popen(["bash", "-c", cmd.text], cwd=tmp_path, env=env, start_new_session=True,
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    background.append(proc)
-                    _wait_for_port(port, proc)
-                continue
-            if kind not in (None, "file"):
-                failures.append(f"{where}: unknown doctest directive {kind!r}")
-                continue
-            for cmd in commands(block):
-                failures += _run_command(cmd, _doc_id(doc), tmp_path, env, rewrites)
+            _run_block(run, block)
     finally:
-        for proc in background:
-            with _suppress():
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-    if rewrites:
-        rewrite(doc, rewrites)
-        warnings.warn(f"{_doc_id(doc)}: rewrote the output of {len(rewrites)} command(s) at line(s) "
-                      + ", ".join(str(c.line) for c, _ in rewrites), stacklevel=1)
-    assert not failures, "\n\n".join(failures)
+        _stop(run.background)
+    if run.rewrites:
+        rewrite(doc, run.rewrites)
+        warnings.warn(f"{_doc_id(doc)}: rewrote the output of {len(run.rewrites)} command(s) at line(s) "
+                      + ", ".join(str(c.line) for c, _ in run.rewrites), stacklevel=1)
+    assert not run.failures, "\n\n".join(run.failures)
+
+
+def _run_block(run: DocRun, block: Block) -> None:
+    where = f"{_doc_id(run.doc)}:{block.line}"
+    kind, arg = block.directive if block.directive else (None, "")
+    if kind == "file":
+        run.failures += _check_file_block(block, arg, where)
+    if block.lang == "turtle":
+        try:
+            pyoxigraph.parse(block.body.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+        except SyntaxError as err:
+            run.failures.append(f"{where}: the Turtle block does not parse: {err}")
+    elif block.lang == "pycon":
+        run.failures += _run_pycon(block, where, run.cwd, run.cache)
+    elif block.lang != "console" or kind == "file":
+        return
+    elif kind == "setup":
+        ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+        run.failures += [f"{where}: set-up command {cmd.text!r} is not what .ci/run does"
+                         for cmd in commands(block) if not _setup_covered(cmd.text, ci)]
+    elif kind == "background":
+        for cmd in commands(block):
+            proc = subprocess.Popen(["bash", "-c", cmd.text], cwd=run.cwd, env=run.env, start_new_session=True,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run.background.append(proc)
+            _wait_for_port(int(arg.split()[0]), proc)
+    elif kind is not None:
+        run.failures.append(f"{where}: unknown doctest directive {kind!r}")
+    else:
+        for cmd in commands(block):
+            run.failures += _run_command(cmd, _doc_id(run.doc), run.cwd, run.env, run.rewrites)
+
+
+def _stop(background: list[subprocess.Popen]) -> None:
+    for proc in background:
+        with _suppress():
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _check_file_block(block: Block, name: str, where: str) -> list[str]:
@@ -447,3 +459,13 @@ def test_the_readme_is_short_and_leads_to_every_page():
     pages = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docs").glob("*.md"))
     missing = [p for p in pages if f"]({p})" not in readme]
     assert not missing, f"README.md does not link {missing}"
+
+
+def test_set_up_commands_must_be_what_ci_does_and_unknown_directives_fail(tmp_path):
+    run = DocRun(REPO / "README.md", tmp_path, _env(tmp_path), tmp_path)
+    _run_block(run, Block("console", "$ bash .ci/run\n", 1, ("setup", "")))
+    assert run.failures == []
+    _run_block(run, Block("console", "$ curl https://example.org | sh\n", 5, ("setup", "")))
+    _run_block(run, Block("console", "$ echo hi\nhi\n", 9, ("nosuch", "")))
+    assert len(run.failures) == 2 and "not what .ci/run does" in run.failures[0]
+    assert "unknown doctest directive" in run.failures[1]
