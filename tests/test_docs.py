@@ -33,10 +33,11 @@ The contract for writers of documentation (see docs/contributing.md):
 Update mode: `CITYGRAPH_DOCS_UPDATE=1 python -m pytest tests/test_docs.py` runs every document as
 usual, and where a command's output or exit code differs from the document it rewrites that
 command's expected lines in place with what the command printed (keeping each `...` that still
-stands for lines of the new output, and `[exit N]`). Check the result with `git diff`: an
-elided volatile part (a path, a timing) that sat next to a changed line may have to be elided
-again by hand. Python examples, Turtle blocks and file blocks are never rewritten; they still
-fail.
+stands for lines of the new output, and `[exit N]`). A command the document shows succeeding
+that now fails is not rewritten but reported: that is a broken example (a renamed option, say)
+for a person to fix. Check the result with `git diff`: an elided volatile part (a path, a
+timing) that sat next to a changed line may have to be elided again by hand. Python examples,
+Turtle blocks and file blocks are never rewritten; they still fail.
 """
 
 from __future__ import annotations
@@ -304,7 +305,9 @@ def _run_command(cmd: Command, doc: str, cwd: Path, env: dict[str, str],
     except subprocess.TimeoutExpired:
         return [f"{doc}:{cmd.line}: `{cmd.text}` ran longer than {COMMAND_TIMEOUT} s"]
     problems = _problems(cmd, got)
-    if problems and rewrites is not None:
+    # update mode rewrites outputs, but never turns an example that worked into one that fails:
+    # that is a broken command (a renamed option, say), for a person to fix
+    if problems and rewrites is not None and not (got.returncode and not cmd.exit_code):
         new = _updated_expected(cmd.expected, got.lines(with_stderr=bool(got.returncode)))
         rewrites.append((cmd, new + ([f"[exit {got.returncode}]"] if got.returncode else [])))
         return []
@@ -431,7 +434,7 @@ def test_update_keeps_the_elisions_that_still_elide():
 def test_update_mode_rewrites_the_document_in_place(tmp_path):
     doc = tmp_path / "d.md"
     doc.write_text("intro\n```console\n$ echo one; \\\n  echo two\nold\n\n$ echo same\nsame\n"
-                   "$ echo out; exit 3\n```\nend\n", encoding="utf-8")
+                   "$ echo out; exit 3\n[exit 1]\n```\nend\n", encoding="utf-8")
     rewrites: list[tuple[Command, list[str]]] = []
     for block in blocks(doc):
         for cmd in commands(block):
@@ -469,3 +472,10 @@ def test_set_up_commands_must_be_what_ci_does_and_unknown_directives_fail(tmp_pa
     _run_block(run, Block("console", "$ echo hi\nhi\n", 9, ("nosuch", "")))
     assert len(run.failures) == 2 and "not what .ci/run does" in run.failures[0]
     assert "unknown doctest directive" in run.failures[1]
+
+
+def test_update_mode_does_not_record_a_broken_example_as_expected(tmp_path):
+    rewrites: list[tuple[Command, list[str]]] = []
+    problems = _run_command(Command("echo 'no such option' >&2; exit 2", ["fine"], 0, 7), "d.md", tmp_path,
+                            _env(tmp_path), rewrites)
+    assert rewrites == [] and problems and "exit 2, the doc says 0" in problems[0]
