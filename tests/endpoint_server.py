@@ -45,7 +45,7 @@ def server_url(curated, tmp_path_factory, config) -> str:
     subprocess.run([exe, "load", "--location", str(location), "--file", str(curated_nquads(curated, tmp_path_factory))],
                    check=True, capture_output=True, timeout=120)
     port = free_port()
-    log = open(folder / "server.log", "wb")
+    log = open(folder / "server.log", "wb")  # noqa: SIM115 - closed by stop() at session end
     proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=log, stderr=subprocess.STDOUT)
 
@@ -69,7 +69,7 @@ def server_url(curated, tmp_path_factory, config) -> str:
                     break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}")
+                raise RuntimeError(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}") from None
             time.sleep(0.1)
     _STATE["url"] = url
     return url

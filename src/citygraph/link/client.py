@@ -145,16 +145,17 @@ class WikidataClient:
     # -- cache ---------------------------------------------------------------------------------
 
     def cache_key(self, query: str) -> str:
-        return hashlib.sha256(f"{self.endpoint}\n{query}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
 
     def cache_path(self, query: str) -> Path:
+        assert self.cache_dir is not None  # set by __post_init__
         return self.cache_dir / f"{self.cache_key(query)}.json"
 
     def _store(self, query: str, raw: bytes) -> None:
         path = self.cache_path(query)
         path.parent.mkdir(parents=True, exist_ok=True)
         # The query beside the answer, so a person can see what a cache file holds.
-        _atomic_write(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode("utf-8"))
+        _atomic_write(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode())
         _atomic_write(path, raw)
 
     # -- queries -------------------------------------------------------------------------------
@@ -183,6 +184,7 @@ class WikidataClient:
         """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
         unique = sorted(set(qids), key=lambda q: int(q[1:]) if q[1:].isdigit() else 0)
         rows: list[dict] = []
+        assert self.batch_size is not None  # set by __post_init__
         for chunk in batches(unique, self.batch_size):
             rows.extend(self.select(template.replace("{values}", values_block(var, chunk))))
         return rows
@@ -190,6 +192,7 @@ class WikidataClient:
     # -- HTTP ----------------------------------------------------------------------------------
 
     def _fetch(self, query: str) -> bytes:
+        assert self.retries is not None and self.backoff is not None and self.max_wait is not None  # set by __post_init__
         attempts = self.retries + 1
         problem = ""
         for attempt in range(1, attempts + 1):
@@ -217,10 +220,11 @@ class WikidataClient:
         from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+        assert self.endpoint is not None  # set by __post_init__
         sparql = SPARQLWrapper(self.endpoint, agent=user_agent())
         sparql.setReturnFormat(JSON)
         sparql.setOnlyConneg(True)  # no format=/output= parameters: plain SPARQL protocol
-        sparql.timeout = self.timeout  # setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
+        sparql.timeout = self.timeout  # type: ignore[assignment]  # SPARQLWrapper types it int, reads a float fine; setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
         sparql.setMethod(GET if len(query) <= GET_LIMIT else POST)
         sparql.setQuery(query)
         try:
@@ -243,7 +247,7 @@ class WikidataClient:
             if name == "EndPointInternalError":
                 raise _Retry(f"HTTP 500 internal server error: {_excerpt(str(err).encode())}") from None
             raise RemoteError(f"{self.endpoint}: {name}: {_excerpt(str(err).encode())}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as err:
             if isinstance(err.reason, (TimeoutError, socket.timeout)):

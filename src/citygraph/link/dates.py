@@ -25,7 +25,7 @@ class PreciseDate:
     precision: int
 
     @classmethod
-    def from_xsd(cls, lexical: str, datatype: str) -> "PreciseDate | None":
+    def from_xsd(cls, lexical: str, datatype: str) -> PreciseDate | None:
         """Our cg:date: the datatype says the precision."""
         precision = _PRECISION_BY_DATATYPE.get(datatype)
         if precision is None:
@@ -33,12 +33,12 @@ class PreciseDate:
         return cls._parse(lexical, precision)
 
     @classmethod
-    def from_wikidata(cls, time_value: str, precision: int | str) -> "PreciseDate | None":
+    def from_wikidata(cls, time_value: str, precision: int | str) -> PreciseDate | None:
         """wikibase:timeValue ('1978-12-21T00:00:00Z') with wikibase:timePrecision."""
         return cls._parse(time_value, int(precision))
 
     @classmethod
-    def _parse(cls, text: str, precision: int) -> "PreciseDate | None":
+    def _parse(cls, text: str, precision: int) -> PreciseDate | None:
         m = _TIME.match(text.strip())
         if not m:
             return None
@@ -58,7 +58,7 @@ class PreciseDate:
             return (self.year,)
         return (self.year // 10 ** (YEAR - precision),)
 
-    def agrees(self, other: "PreciseDate") -> bool:
+    def agrees(self, other: PreciseDate) -> bool:
         p = min(self.precision, other.precision)
         return self.at(p) == other.at(p)
 

@@ -117,9 +117,10 @@ def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, 
         if date is not None and date.precision in _XSD_BY_PRECISION:
             add(figure, CG.asOf, ox.Literal(date.iso(), datatype=ox.NamedNode(str(_XSD_BY_PRECISION[date.precision]))))
         add(figure, PROV.wasDerivedFrom, ox.NamedNode(row["statement"]["value"]))
-    now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     activity = ox.NamedNode(str(ID[f"activity/wikidata-enrichment-{stamp}"]))
+    assert client.endpoint is not None  # set by WikidataClient.__post_init__
     endpoint = ox.NamedNode(client.endpoint)
     when = ox.Literal(now.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
     add(g, RDF.type, ox.NamedNode(str(PROV.Entity)))

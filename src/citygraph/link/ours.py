@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput
 from ..ids import is_qid, pair_key
+from ..load.store import select
 from ..namespaces import CG, PREFIXES, data_graph
 from .dates import PreciseDate
 
@@ -169,7 +170,7 @@ def read(store: ox.Store, graphs: list[str]) -> OurGraph:
     by_iri: dict[str, Partnership] = {}
     parties: dict[str, set[str]] = {}
     in_graph: dict[str, set[str]] = {}
-    for row in store.query(_HEAD + """
+    for row in select(store, _HEAD + """
         SELECT ?p ?qid ?g WHERE { GRAPH ?g { ?p cg:party ?place } ?place cg:qid ?qid }""",
                            use_default_graph_as_union=True):
         if row["g"].value not in graphs:

@@ -172,11 +172,11 @@ def fetch_ties(client: WikidataClient, cities: list[str]) -> WdTies:
         if st is None:
             rank = RANK_NAMES.get(row.get("rank", {}).get("value", ""), "normal")
             st = statements[iri] = WdStatement(iri, subject, obj, rank, object_as_stated=as_stated)
-        for key, target in (("start", st.starts), ("end", st.ends)):
+        for key, dates in (("start", st.starts), ("end", st.ends)):
             if key in row and f"{key}Precision" in row:
                 date = PreciseDate.from_wikidata(row[key]["value"], row[f"{key}Precision"]["value"])
-                if date and date not in target:
-                    target.append(date)
+                if date and date not in dates:
+                    dates.append(date)
         for qid, var in ((subject, "subjectLabel"), (obj, "objectLabel")):
             if var in row:
                 labels.setdefault(qid, row[var]["value"])

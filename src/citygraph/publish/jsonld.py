@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -124,7 +125,7 @@ class Compactor:
         types = [self.iri(o.value) for p, o in pairs if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
         if types:
             out[self.type_key] = types[0] if len(types) == 1 else types
-        props: dict[str, list] = {}
+        props: dict[str, Any] = {}  # a list of values, or a language map
         lang_maps: dict[str, dict[str, list]] = {}
         for p, o in pairs:
             if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
@@ -168,4 +169,4 @@ def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
         lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
     head = json.dumps(context["@context"], ensure_ascii=False, indent=2)
     body = ",\n".join(lines)
-    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode("utf-8")
+    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode()

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..load import resources
+from ..load.store import select
 from ..namespaces import (
     CG,
     DATASET_IRI,
@@ -95,13 +96,13 @@ def graph_files(built) -> dict[str, list[str]]:
 
 def _licence(store: ox.Store) -> list[ox.NamedNode]:
     q = f"SELECT DISTINCT ?l WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?o a <{OWL.Ontology}> ; <{DCTERMS.license}> ?l }} }}"
-    return sorted((r["l"] for r in store.query(q) if isinstance(r["l"], ox.NamedNode)), key=lambda n: n.value)
+    return sorted((r["l"] for r in select(store, q) if isinstance(r["l"], ox.NamedNode)), key=lambda n: n.value)
 
 
 def _source_documents(store: ox.Store, graphs: list[str]) -> list[ox.NamedNode]:
     values = " ".join(f"<{g}>" for g in graphs)
     q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a <{CG.Source}> }} }}"
-    return sorted((r["s"] for r in store.query(q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
+    return sorted((r["s"] for r in select(store, q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
 
 
 def description(built, folder: Path, triples: int) -> list[ox.Triple]:

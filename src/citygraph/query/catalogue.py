@@ -142,7 +142,7 @@ def _parameters(declared, text: str, where: str) -> list[Parameter]:
     if not isinstance(declared, dict):
         raise BadInput(f"{where}: 'parameters' must map each parameter name to its type, default and description")
     used: dict[str, tuple[str, bool, str | None]] = {}
-    for kind, value, start, _end, _depth in _tokens(text):
+    for kind, value, _start, _end, _depth in _tokens(text):
         if kind != "var":
             continue
         m = _VAR_RE.fullmatch(value)

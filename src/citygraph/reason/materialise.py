@@ -75,9 +75,8 @@ def is_useful(s, p, o) -> bool:
         return False
     if p_iri in (str(RDFS.subClassOf), str(OWL.equivalentClass)) and o_iri in _TOP_IRIS:
         return False
-    if o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS:
-        return False  # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
-    return True
+    # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
+    return not (o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS)
 
 
 def closure_owlrl(graph: rdflib.Graph) -> set[tuple]:
@@ -143,7 +142,7 @@ def compile_schema(ontology: rdflib.Graph) -> Schema:
         schema.symmetric.add(str(s))
     for s in closed.subjects(RDF.type, OWL.TransitiveProperty):
         schema.transitive.add(str(s))
-    for s, p, o in closed.triples((None, OWL.inverseOf, None)):
+    for s, _p, o in closed.triples((None, OWL.inverseOf, None)):
         if s == o and isinstance(s, rdflib.URIRef):
             schema.symmetric.add(str(s))  # a property that is its own inverse behaves as symmetric
     return schema
@@ -181,11 +180,11 @@ def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list
 
     while todo:  # property rules: prp-spo1, prp-inv1/2, prp-symp, prp-trp
         s, p, o = todo.pop()
-        for q in superprops.get(p, ()):
-            add((s, q, o))
+        for sup in superprops.get(p, ()):
+            add((s, sup, o))
         if isinstance(o, str):  # only an IRI can be a subject
-            for q in inverse.get(p, ()):
-                add((o, q, s))
+            for inv in inverse.get(p, ()):
+                add((o, inv, s))
             if p in symmetric:
                 add((o, p, s))
             if p in transitive:

@@ -130,7 +130,7 @@ def _read_csv(path: Path, text: str) -> list[Row]:
                 continue
             if len(cells) != len(header):
                 raise BadInput(f"{path}:{line}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
-            rows.append(Row(f"line {line}", {h: ox.Literal(c) for h, c in zip(header, cells) if c != ""}))
+            rows.append(Row(f"line {line}", {h: ox.Literal(c) for h, c in zip(header, cells, strict=True) if c != ""}))
     except csv.Error as err:
         raise BadInput(f"{path}:{reader.line_num}: {err}") from None
     return rows
@@ -150,7 +150,7 @@ def _read_tsv(path: Path, text: str) -> list[Row]:
         if len(cells) != len(header):
             raise BadInput(f"{path}:{n}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
         values = {}
-        for var, cell in zip(header, cells):
+        for var, cell in zip(header, cells, strict=True):
             if cell.strip():
                 values[var] = _tsv_term(path, n, var, cell.strip())
         rows.append(Row(f"line {n}", values))
@@ -196,6 +196,7 @@ def _read_xml(path: Path, text: str) -> list[Row]:
             row = state["row"]
             if row is None or state["var"] is None:
                 raise BadInput(f"{path}:{parser.CurrentLineNumber}: a <{local}> outside a <binding> of a <result>")
+            term: ox.NamedNode | ox.BlankNode | ox.Literal
             try:
                 if local == "uri":
                     term = ox.NamedNode(value)
@@ -323,7 +324,10 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
     points: dict[str, set[ox.Literal]] = defaultdict(set)
     derived = T(str(PROV.wasDerivedFrom))
     for row in rows:
-        get = lambda var: row.values.get(col[var])  # noqa: E731
+
+        def get(var: str, row: Row = row):
+            return row.values.get(col[var])
+
         for var in ENTITY_VARS:
             if get(var) is None:
                 raise BadInput(f"{path}: {row.where}: ?{var} (column {col[var]!r}) is empty; every row needs an item and a twin")
@@ -381,7 +385,13 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
                 ox.Triple(T(str(PLACE[qid])), T(str(CG.country)), country), ox.Triple(country, a, T(str(CG.Country))),
                 ox.Triple(country, T(str(CG.qid)), L(c)), ox.Triple(country, T(str(CG.wikidata)), T(str(WD[c]))),
             })
-    return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    return sorted(out, key=lambda t: (_iri_text(t.subject), t.predicate.value, str(t.object)))
+
+
+def _iri_text(term) -> str:
+    """The IRI of a subject this module made (always a NamedNode)."""
+    assert isinstance(term, ox.NamedNode), term
+    return term.value
 
 
 def to_turtle(triples: list[ox.Triple]) -> bytes:
@@ -411,8 +421,8 @@ def import_results(path: Path, out: Path, mapping: dict[str, str] | None = None,
     triples = rows_to_triples(path, rows, mapping, lang)
     write_atomically(to_turtle(triples), out)
     party = CG.party
-    ties = {t.subject.value for t in triples if t.predicate.value == str(party)}
-    places = {t.subject.value for t in triples if t.predicate.value == str(CG.qid)}
+    ties = {_iri_text(t.subject) for t in triples if t.predicate.value == str(party)}
+    places = {_iri_text(t.subject) for t in triples if t.predicate.value == str(CG.qid)}
     return {"rows": len(rows), "ties": len(ties), "places": len(places), "triples": len(triples)}
 
 

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from .. import ids
 from ..errors import BadInput
 from ..load import resources
+from ..load.store import select
 from ..namespaces import (
     CG,
     CLAIM,
@@ -196,7 +197,7 @@ def curated_countries(store: ox.Store, exclude_graph: str) -> dict[str, list[tup
       OPTIONAL {{ ?country <{RDFS['label']}>|<{SKOS['prefLabel']}>|<{SKOS['altLabel']}> ?label }}
     }}"""
     out: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(q, use_default_graph_as_union=True):
+    for row in select(store, q, use_default_graph_as_union=True):
         labels = out.setdefault(row["qid"].value, {}).setdefault(row["country"].value, [])
         if row["label"] is not None:
             labels.append(row["label"].value)
@@ -297,7 +298,7 @@ def centred_places(store: ox.Store, exclude_graph: str) -> set[str]:
       FILTER(?g != <{exclude_graph}>)
       ?place <{CG['qid']}> ?qid .
     }}"""
-    return {row["qid"].value for row in store.query(q, use_default_graph_as_union=True)}
+    return {row["qid"].value for row in select(store, q, use_default_graph_as_union=True)}
 
 
 def import_world(store: ox.Store, folder: Path | None = None, graph: str | None = None) -> str:
