@@ -36,9 +36,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 from ..namespaces import GRAPH_INFERRED
-
-REASONERS = ("fast", "owlrl")
-DEFAULT_REASONER = "fast"
+from . import DEFAULT_REASONER, REASONERS
 
 _META_NAMESPACES = (str(OWL), str(RDF), str(RDFS), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}

@@ -64,7 +64,7 @@ def read_results(path: Path, fmt: str | None = None) -> list[Row]:
         raise BadInput(f"{path}: no such file")
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --format")
+        raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --input-format")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
