@@ -201,7 +201,7 @@ def prepare(size: str, tmp: Path) -> list[Path]:
         import pyoxigraph as ox
 
         path = tmp / "world.nt"
-        quads = world.world_quads(world.read_inputs(), str(data_graph("world")))
+        quads = world.world_quads(world.read_inputs(), data_graph("world").value)
         path.write_bytes(ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES))
         return core + [path]
     if size == "1m":

@@ -55,7 +55,7 @@ class BuiltGraph:
 
 def extra_graph_name(path: Path) -> str:
     """The named graph of a file given with `--add`: graph/add/<file stem>."""
-    return str(GRAPH["add/" + Path(path).stem])
+    return GRAPH["add/" + Path(path).stem].value
 
 
 def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
@@ -79,12 +79,12 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
             raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
         sources = {scope: sources[scope]} if scope in sources else {}
     for path in resources.ontology_files():
-        load_file(store, path, str(GRAPH_ONTOLOGY))
+        load_file(store, path, GRAPH_ONTOLOGY.value)
     for path in resources.shapes_files():
-        load_file(store, path, str(GRAPH_SHAPES))
+        load_file(store, path, GRAPH_SHAPES.value)
     data_graphs: list[str] = []
     for name, files in sources.items():
-        g = str(data_graph(name))
+        g = data_graph(name).value
         for path in files:
             load_file(store, path, g)
         data_graphs.append(g)
@@ -98,8 +98,8 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         data_graphs.append(g)
     return BuiltGraph(
         store=store,
-        ontology_graphs=[str(GRAPH_ONTOLOGY)],
-        shape_graphs=[str(GRAPH_SHAPES)],
+        ontology_graphs=[GRAPH_ONTOLOGY.value],
+        shape_graphs=[GRAPH_SHAPES.value],
         data_graphs=data_graphs,
         sources={k: list(v) for k, v in sources.items()}
         | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})

@@ -36,8 +36,8 @@ def _files_under(root: Path) -> list[Path]:
 
 def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | None = None) -> str:
     """A hex digest of every input of a build; equal keys mean an identical build."""
-    from . import __version__
     from .load import resources
+    from .version import __version__
 
     reasoner = reasoner or default_reasoner()
     h = hashlib.sha256()

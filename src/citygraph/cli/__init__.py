@@ -20,8 +20,8 @@ import traceback
 
 import click
 
-from .. import __version__
 from ..errors import EXIT_CODES, CitygraphError
+from ..version import __version__
 
 _PREFIX = "cmd_"
 INTERNAL_ERROR = 4

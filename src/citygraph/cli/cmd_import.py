@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..formats import RESULTS_INPUTS
 from . import options
 
 
@@ -19,9 +20,9 @@ def command():
 @click.option("--map", "maps", multiple=True, metavar="VAR=COLUMN",
               help="Read variable VAR from a column named COLUMN (e.g. --map item=city --map twin=sister); repeatable.")
 @options.out("The Turtle file to write (replaced atomically; untouched on error).", required=True)
-@click.option("--input-format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml"]), default=None,
+@click.option("--input-format", "fmt", type=click.Choice(RESULTS_INPUTS), default=None,
               help="FILE's results format; default: from FILE's suffix (.json/.srj, .csv, .tsv, .xml/.srx).")
-@options.renamed_option("--format", "--input-format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml"]))
+@options.renamed_option("--format", "--input-format", "fmt", type=click.Choice(RESULTS_INPUTS))
 @click.option("--lang", default=None, metavar="TAG",
               help="Language tag for labels that carry none (SPARQL CSV drops them), e.g. --lang en.")
 def wikidata_results(file, maps, out, fmt, lang):

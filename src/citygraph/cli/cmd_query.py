@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..formats import QUERY_OUTPUTS
 from . import options
-
-FORMAT_NAMES = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples"]
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -32,7 +31,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="A parameter value, checked against its declared type and bound as an RDF term; repeatable.")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
               help="Run this .rq file instead of a stored query (a '#+' header with parameters is optional).")
-@options.output_format(FORMAT_NAMES, default=None,
+@options.output_format(QUERY_OUTPUTS, default=None,
                        help="Output format. Default: table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT) in a pipe.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local graph.")
 @options.timeout(60.0, "Seconds to wait for --endpoint.")

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import atomic
 from ..errors import BadInput, RemoteError
-from ..ids import check_qid
+from ..ids import check_qid, key_order
+from ..version import __version__
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 HOMEPAGE = "https://w3id.org/citygraph"
@@ -155,8 +156,8 @@ class WikidataClient:
         path = self.cache_path(query)
         path.parent.mkdir(parents=True, exist_ok=True)
         # The query beside the answer, so a person can see what a cache file holds.
-        _atomic_write(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode())
-        _atomic_write(path, raw)
+        atomic.write_bytes(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode())
+        atomic.write_bytes(path, raw)
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class WikidataClient:
 
     def select_batched(self, template: str, var: str, qids: Iterable[str]) -> list[dict]:
         """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
-        unique = sorted(set(qids), key=lambda q: int(q[1:]) if q[1:].isdigit() else 0)
+        unique = sorted(set(qids), key=key_order)
         rows: list[dict] = []
         assert self.batch_size is not None  # set by __post_init__
         for chunk in batches(unique, self.batch_size):
@@ -283,12 +284,3 @@ def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool
     if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
         fail("answered JSON without results.bindings (not a SPARQL SELECT result)")
     return data
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-__all__ = ["WikidataClient", "DEFAULT_ENDPOINT", "user_agent", "cache_root", "values_block", "parse_retry_after"]

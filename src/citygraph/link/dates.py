@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-YEAR, MONTH, DAY = 9, 10, 11
-PRECISION_NAMES = {YEAR: "year", MONTH: "month", DAY: "day"}
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_PRECISION_BY_DATATYPE = {XSD + "gYear": YEAR, XSD + "gYearMonth": MONTH, XSD + "date": DAY}
+from ..precision import BY_DATATYPE as _PRECISION_BY_DATATYPE
+from ..precision import DAY, MONTH, YEAR
+from ..precision import NAMES as PRECISION_NAMES
+
 _TIME = re.compile(r"^([+-]?)(\d{1,16})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 

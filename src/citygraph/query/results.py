@@ -19,8 +19,9 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from ..errors import BadInput, RemoteError
+from ..namespaces import XSD
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD.string.value
 SELECT_FORMS = ("SELECT", "ASK")
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
@@ -87,7 +88,7 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from .. import __version__
+    from ..version import __version__
 
     client = SPARQLWrapper(endpoint, agent=f"citygraph/{__version__} (stored queries; https://w3id.org/citygraph)")
     client.setQuery(text)

@@ -6,11 +6,11 @@ import json
 from dataclasses import asdict, dataclass
 
 import rdflib
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SH  # rdflib's terms: pyshacl's report is an rdflib graph
 
 from ..errors import BadInput, ValidationFailed
 from ..load.rdfio import to_rdflib
-from ..namespaces import PREFIXES, SH
+from ..namespaces import PREFIXES
 from . import SEVERITIES
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -103,7 +103,7 @@ class ValidationReport:
         groups = self.groups()
         lines = [self.headline()]
         if groups:
-            lines.append(f"{len(self.results)} result(s) in {len(groups)} group(s) by shape and message:")
+            lines.append(f"{len(self.results):,} result(s) in {len(groups)} group(s) by shape and message:")
         for g in groups:
             lines.append(f"  {g.count:>7,} {g.severity:<9} {compact(g.shape) if g.shape else '(no shape)'} ({g.constraint})")
             lines.append(f"          {g.message}")
@@ -179,9 +179,6 @@ def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.G
     if not isinstance(results_graph, rdflib.Graph):  # pyshacl returns a ValidationFailure for broken shapes
         raise BadInput(f"the SHACL shapes cannot be applied: {results_graph}; fix the shapes file")
     return report_from_graph(results_graph)
-
-
-ENGINES = ("fast", "pyshacl")
 
 
 def report_from_results(results: list[dict]) -> ValidationReport:
