@@ -7,11 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,36 +21,10 @@ WDS = "http://www.wikidata.org/entity/statement/"
 PTN = "https://w3id.org/citygraph/id/partnership/"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    oxigraph = shutil.which("oxigraph")
-    if oxigraph is None:
-        pytest.fail("the oxigraph server CLI is not installed (pip install oxigraph)")
-    db = tmp_path_factory.mktemp("oxigraph") / "db"
-    subprocess.run([oxigraph, "load", "--location", str(db), "--file", str(WIKIDATA)], check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen([oxigraph, "serve", "--location", str(db), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("oxigraph serve did not start")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def endpoint(oxigraph):
+    """A real Oxigraph server holding the Wikidata-shaped fixture (the session's `oxigraph` fixture)."""
+    return oxigraph(WIKIDATA)
 
 
 @pytest.fixture
