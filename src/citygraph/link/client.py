@@ -24,12 +24,13 @@ from pathlib import Path
 from .. import atomic
 from ..errors import BadInput, RemoteError
 from ..ids import check_qid, key_order
+from ..load import resources
 from ..version import __version__
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 HOMEPAGE = "https://w3id.org/citygraph"
 ENV_ENDPOINT = "CITYGRAPH_WIKIDATA_ENDPOINT"
-ENV_CACHE_DIR = "CITYGRAPH_CACHE_DIR"
+ENV_CACHE_DIR = resources.CACHE_ENV
 ENV_TIMEOUT = "CITYGRAPH_WIKIDATA_TIMEOUT"
 ENV_RETRIES = "CITYGRAPH_WIKIDATA_RETRIES"
 ENV_BACKOFF = "CITYGRAPH_WIKIDATA_BACKOFF"
@@ -53,10 +54,7 @@ def user_agent() -> str:
     return f"citygraph/{__version__} ({HOMEPAGE}; city-diplomacy knowledge graph) SPARQLWrapper python-urllib"
 
 
-def cache_root() -> Path:
-    """$CITYGRAPH_CACHE_DIR or ~/.cache/citygraph."""
-    env = os.environ.get(ENV_CACHE_DIR)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
+cache_root = resources.cache_dir
 
 
 def _env_number(name: str, default: float, kind=float, minimum: float = 0):
