@@ -24,7 +24,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 Decorator = Callable[[F], F]
 
 
-
 def warn(message: str) -> None:
     """One line on stderr: `citygraph: warning: …`."""
     click.echo(f"citygraph: warning: {message}", err=True)
