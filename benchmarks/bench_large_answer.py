@@ -47,7 +47,7 @@ def main() -> None:
     store.bulk_extend(disk)
     del disk
     union = {"use_default_graph_as_union": True}
-    tw = f"<{CG.twinnedWith}>"
+    tw = f"{CG.twinnedWith}"
     construct = f"CONSTRUCT {{ ?a {tw} ?b }} WHERE {{ ?a {tw} ?b }}"
     select = f"SELECT ?a ?b WHERE {{ ?a {tw} ?b }}"
     stored = catalogue.get("twinned-with")

@@ -39,7 +39,7 @@ def shifted(term, k: int):
 
 
 def generate(triples: int) -> list[ox.Triple]:
-    base = [ox.Triple(q.subject, q.predicate, q.object) for q in world.world_quads(world.read_inputs(), str(data_graph("world")))]
+    base = [ox.Triple(q.subject, q.predicate, q.object) for q in world.world_quads(world.read_inputs(), data_graph("world").value)]
     sources = {t.subject for t in base if "/id/source/" in t.subject.value}
     out: set[ox.Triple] = set()
     k = 0

@@ -201,7 +201,7 @@ def prepare(size: str, tmp: Path) -> list[Path]:
         import pyoxigraph as ox
 
         path = tmp / "world.nt"
-        quads = world.world_quads(world.read_inputs(), str(data_graph("world")))
+        quads = world.world_quads(world.read_inputs(), data_graph("world").value)
         path.write_bytes(ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES))
         return core + [path]
     if size == "1m":
@@ -258,7 +258,7 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         pass

@@ -1,9 +1,17 @@
-"""Shared fixtures: the CLI run in-process, and builds made once per session."""
+"""Shared fixtures: the CLI run in-process, builds made once per session, real Oxigraph servers."""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +19,20 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+# Fixtures whose users are slow: the full world build (about a minute) and real servers.
+SLOW_FIXTURES = {"world", "world_dumps", "oxigraph", "oxigraph_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `slow` every test that uses a slow fixture, so `pytest -m "not slow"` is the quick loop.
+
+    Tests slow for another reason carry `@pytest.mark.slow` themselves.
+    """
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass
@@ -69,3 +91,87 @@ def world_dumps(world, tmp_path_factory):
     from citygraph.publish.dump import write_dumps
 
     return write_dumps(world, tmp_path_factory.mktemp("world") / "dist")
+
+
+# --- real Oxigraph servers ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quad_count(url: str) -> int:
+    """How many quads a server holds, asked through its query service."""
+    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    req = urllib.request.Request(f"{url}?query={q}", headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return int(json.load(resp)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory) -> Callable[..., str]:
+    """Start a real `oxigraph serve` on 127.0.0.1 for an RDF file: oxigraph(path, union=False) -> query URL.
+
+    The one way tests get an Oxigraph server. `oxigraph load` puts the file into a temporary
+    store folder; the server runs until the session ends. One server per (file, union), however
+    many modules ask.
+    """
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        pytest.fail("the `oxigraph` server CLI is not installed (pip install oxigraph; it is in the test extra)")
+    servers: dict[tuple[Path, bool], str] = {}
+    procs: list[tuple[subprocess.Popen, object]] = []
+
+    def start(path: Path, union: bool = False) -> str:
+        key = (Path(path).resolve(), union)
+        if key in servers:
+            return servers[key]
+        folder = tmp_path_factory.mktemp("oxigraph")
+        location = folder / "db"
+        subprocess.run([exe, "load", "--location", str(location), "--file", str(path)], check=True, capture_output=True, timeout=300)
+        port = free_port()
+        log = (folder / "server.log").open("wb")
+        proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+                                + (["--union-default-graph"] if union else []), stdout=log, stderr=subprocess.STDOUT)
+        procs.append((proc, log))
+        url = f"http://127.0.0.1:{port}/query"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}")
+                time.sleep(0.1)
+        servers[key] = url
+        return url
+
+    yield start
+    for proc, log in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def curated_nquads(curated, tmp_path_factory) -> Path:
+    """The curated core as one N-Quads file (every named graph)."""
+    import pyoxigraph as ox
+
+    path = tmp_path_factory.mktemp("endpoint") / "curated.nq"
+    curated.store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(oxigraph, curated_nquads) -> str:
+    """Query URL of a real Oxigraph server holding the curated core, default graph = union of the graphs."""
+    return oxigraph(curated_nquads, union=True)

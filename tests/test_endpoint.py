@@ -11,29 +11,17 @@ import collections
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import rdflib
 import rdflib.compare
 
-import endpoint_server
 from citygraph.query import catalogue
 from citygraph.query import run as runner
 from citygraph.query.results import write
+from conftest import free_port
 
 LOCAL_QUERIES = sorted(q.name for q in catalogue.catalogue() if not q.federated)
-
-
-@pytest.fixture(scope="session")
-def curated_nquads(curated, tmp_path_factory) -> Path:
-    return endpoint_server.curated_nquads(curated, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def oxigraph_server(curated, tmp_path_factory, pytestconfig) -> str:
-    """URL of the query service of a real Oxigraph server holding the curated core."""
-    return endpoint_server.server_url(curated, tmp_path_factory, pytestconfig)
 
 
 def same_answer(query, local, remote):
@@ -93,7 +81,7 @@ def test_the_api_runs_on_the_endpoint(oxigraph_server):
 
 
 def test_unreachable_endpoint_exits_3(cli):
-    url = f"http://127.0.0.1:{endpoint_server.free_port()}/query"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
     result = cli("query", "partners", "--endpoint", url, "--timeout", "5")
     assert result.exit_code == 3
     assert url in result.stderr and "Traceback" not in result.stderr

@@ -9,7 +9,10 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
 
-from citygraph.namespaces import CG, EVENT, PARTNERSHIP, PLACE
+from citygraph import namespaces as ns
+
+# rdflib's view of citygraph's namespaces: the Turtle written is read back with rdflib.
+CG, EVENT, PARTNERSHIP, PLACE = (rdflib.Namespace(n) for n in (ns.CG, ns.EVENT, ns.PARTNERSHIP, ns.PLACE))
 
 DATA = Path(__file__).parent / "data" / "import"
 FORMATS = ["json", "csv", "tsv", "xml"]

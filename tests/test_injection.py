@@ -12,8 +12,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-import endpoint_server
 from citygraph.query import binding, catalogue, terms
+from conftest import quad_count
 
 HOSTILE = [
     'x" } ; DROP ALL ; #',
@@ -27,16 +27,6 @@ HOSTILE = [
     "@en } SELECT",
     "",
 ]
-
-
-@pytest.fixture(scope="session")
-def curated_nquads(curated, tmp_path_factory):
-    return endpoint_server.curated_nquads(curated, tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def oxigraph_server(curated, tmp_path_factory, pytestconfig):
-    return endpoint_server.server_url(curated, tmp_path_factory, pytestconfig)
 
 
 def local_quads(store: ox.Store) -> int:
@@ -69,11 +59,11 @@ def test_a_langstring_value_is_one_literal_or_rejected(value):
 @pytest.mark.parametrize("engine", ["local", "endpoint"])
 def test_hostile_iris_are_rejected_with_exit_2(cli, curated_nquads, oxigraph_server, engine, value):
     where = ("--graph", curated_nquads) if engine == "local" else ("--endpoint", oxigraph_server)
-    before = endpoint_server.quad_count(oxigraph_server)
+    before = quad_count(oxigraph_server)
     result = cli("query", "partners", "-p", f"city={value}", *where)
     assert result.exit_code == 2
     assert "'city'" in result.stderr and "iri" in result.stderr and "Traceback" not in result.stderr
-    assert endpoint_server.quad_count(oxigraph_server) == before
+    assert quad_count(oxigraph_server) == before
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -81,7 +71,7 @@ def test_hostile_iris_are_rejected_with_exit_2(cli, curated_nquads, oxigraph_ser
 def test_hostile_strings_are_bound_harmlessly(cli, curated, curated_nquads, oxigraph_server, engine, value):
     """search answers exactly the things whose label contains the value, and nothing changes."""
     where = ("--graph", curated_nquads) if engine == "local" else ("--endpoint", oxigraph_server)
-    before_remote = endpoint_server.quad_count(oxigraph_server)
+    before_remote = quad_count(oxigraph_server)
     before_local = local_quads(curated.store)
     result = cli("query", "search", "-p", f"text={value}", *where, "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -92,7 +82,7 @@ def test_hostile_strings_are_bound_harmlessly(cli, curated, curated_nquads, oxig
         assert labels == []  # no label contains these texts; an escaped pattern would match everything
     else:
         assert labels  # the empty text is contained in every label
-    assert endpoint_server.quad_count(oxigraph_server) == before_remote
+    assert quad_count(oxigraph_server) == before_remote
     assert local_quads(curated.store) == before_local
 
 
@@ -145,7 +135,7 @@ def test_query_never_runs_an_update(cli, curated, curated_nquads, oxigraph_serve
     rq = tmp_path / "update.rq"
     rq.write_text(update, encoding="utf-8")
     where = ("--graph", curated_nquads) if engine == "local" else ("--endpoint", oxigraph_server)
-    before = endpoint_server.quad_count(oxigraph_server)
+    before = quad_count(oxigraph_server)
     result = cli("query", "--file", rq, *where)
     assert result.exit_code == 2 and str(rq) in result.stderr
-    assert endpoint_server.quad_count(oxigraph_server) == before
+    assert quad_count(oxigraph_server) == before

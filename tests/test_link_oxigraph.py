@@ -7,11 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,36 +21,10 @@ WDS = "http://www.wikidata.org/entity/statement/"
 PTN = "https://w3id.org/citygraph/id/partnership/"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    oxigraph = shutil.which("oxigraph")
-    if oxigraph is None:
-        pytest.fail("the oxigraph server CLI is not installed (pip install oxigraph)")
-    db = tmp_path_factory.mktemp("oxigraph") / "db"
-    subprocess.run([oxigraph, "load", "--location", str(db), "--file", str(WIKIDATA)], check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen([oxigraph, "serve", "--location", str(db), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("oxigraph serve did not start")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def endpoint(oxigraph):
+    """A real Oxigraph server holding the Wikidata-shaped fixture (the session's `oxigraph` fixture)."""
+    return oxigraph(WIKIDATA)
 
 
 @pytest.fixture
@@ -70,7 +39,7 @@ def link(*args):
 
 
 def diff_json(endpoint, *args):
-    r = link("diff", "--data", OURS, "--endpoint", endpoint, "--format", "json", *args)
+    r = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "json", *args)
     assert r.exit_code == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -78,7 +47,7 @@ def diff_json(endpoint, *args):
 # --- check -------------------------------------------------------------------------------------
 
 def test_check_reports_every_place_with_its_status_and_what_differs(endpoint, cache):
-    r = link("check", "--data", OURS, "--endpoint", endpoint, "--format", "json")
+    r = link("check", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "json")
     assert r.exit_code == 0, r.stderr
     got = {item["qid"]: (item["status"], item["details"]) for item in json.loads(r.stdout)}
     assert got == {
@@ -107,7 +76,7 @@ def test_check_reports_every_place_with_its_status_and_what_differs(endpoint, ca
 
 
 def test_check_table_names_status_and_difference(endpoint, cache):
-    r = link("check", "--data", OURS, "--endpoint", endpoint)
+    r = link("check", "--data", OURS, "--wikidata-endpoint", endpoint)
     assert r.exit_code == 0, r.stderr
     rows = {line.split()[0]: line for line in r.stdout.splitlines()[1:-1]}
     assert "redirected" in rows["Q999999998"] and "merged into Q16666" in rows["Q999999998"]
@@ -185,7 +154,7 @@ def test_diff_default_cities_are_those_with_ties_in_our_data(endpoint, cache):
 
 
 def test_diff_csv_has_one_row_per_item(endpoint, cache):
-    r = link("diff", "--data", OURS, "--endpoint", endpoint, "--format", "csv", "--city", "Q16666")
+    r = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "csv", "--city", "Q16666")
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     florence = next(row for row in rows if row["qid_a"] == "Q2044")
@@ -195,14 +164,14 @@ def test_diff_csv_has_one_row_per_item(endpoint, cache):
 
 
 def test_diff_table_is_readable(endpoint, cache):
-    r = link("diff", "--data", OURS, "--endpoint", endpoint, "--city", "Q16666")
+    r = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--city", "Q16666")
     assert r.exit_code == 0, r.stderr
     assert "  Q2044-Q16666 Florence – Nanjing  here 1981-03  wikidata 1980  [start differ]" in r.stdout.splitlines()
     assert "  Q16666-Q38022 Nanjing – St.  Louis  here 1979 to 2000-06  wikidata 1979 to 2000-06-15" in r.stdout.splitlines()
 
 
 def test_diff_rejects_a_bad_city(endpoint, cache):
-    r = link("diff", "--data", OURS, "--endpoint", endpoint, "--city", "Nanjing")
+    r = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--city", "Nanjing")
     assert r.exit_code == 2 and "--city 'Nanjing'" in r.stderr
 
 
@@ -210,7 +179,7 @@ def test_diff_rejects_a_bad_city(endpoint, cache):
 
 def test_quickstatements_for_the_fixture_are_exactly_as_expected(endpoint, cache, tmp_path):
     out = tmp_path / "nanjing.qs"
-    r = link("diff", "--data", OURS, "--endpoint", endpoint, "--format", "json", "--quickstatements", out)
+    r = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "json", "--quickstatements", out)
     assert r.exit_code == 0, r.stderr
     assert out.read_bytes() == (FIXTURES / "expected.qs").read_bytes()
     assert "Q16963-Q834508: not a formal tie" in r.stderr
@@ -220,11 +189,11 @@ def test_quickstatements_for_the_fixture_are_exactly_as_expected(endpoint, cache
 # --- cache and offline -------------------------------------------------------------------------
 
 def test_offline_replays_the_cache_byte_for_byte(endpoint, cache):
-    online = link("diff", "--data", OURS, "--endpoint", endpoint, "--format", "json")
+    online = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "json")
     assert online.exit_code == 0, online.stderr
     cached = {p.name: p.read_bytes() for p in (cache / "wikidata").glob("*.json")}
     assert cached
-    offline = link("diff", "--data", OURS, "--endpoint", endpoint, "--format", "json", "--offline")
+    offline = link("diff", "--data", OURS, "--wikidata-endpoint", endpoint, "--format", "json", "--offline")
     assert offline.exit_code == 0, offline.stderr
     assert offline.stdout == online.stdout
     assert {p.name: p.read_bytes() for p in (cache / "wikidata").glob("*.json")} == cached
@@ -243,16 +212,16 @@ def test_offline_replays_the_cache_byte_for_byte(endpoint, cache):
 
 
 def test_offline_cache_miss_is_exit_3(endpoint, cache):
-    r = link("check", "--data", OURS, "--endpoint", endpoint, "--offline")
+    r = link("check", "--data", OURS, "--wikidata-endpoint", endpoint, "--offline")
     assert r.exit_code == 3
     assert "offline: no cached answer" in r.stderr and "Run once without --offline" in r.stderr
     assert r.stdout == ""
 
 
 def test_cache_is_keyed_by_endpoint_too(endpoint, cache):
-    assert link("check", "--data", OURS, "--endpoint", endpoint).exit_code == 0
+    assert link("check", "--data", OURS, "--wikidata-endpoint", endpoint).exit_code == 0
     other = endpoint.replace("/query", "/query?x=1")
-    r = link("check", "--data", OURS, "--endpoint", other, "--offline")
+    r = link("check", "--data", OURS, "--wikidata-endpoint", other, "--offline")
     assert r.exit_code == 3
 
 
@@ -260,7 +229,7 @@ def test_cache_is_keyed_by_endpoint_too(endpoint, cache):
 
 def test_enrich_writes_wikidata_facts_into_the_enrichment_graph(endpoint, cache, tmp_path):
     out = tmp_path / "enrichment.trig"
-    r = link("enrich", "--data", OURS, "--endpoint", endpoint, "--out", out, "--lang", "en", "--lang", "fr", "--lang", "zh-hans")
+    r = link("enrich", "--data", OURS, "--wikidata-endpoint", endpoint, "--out", out, "--lang", "en", "--lang", "fr", "--lang", "zh-hans")
     assert r.exit_code == 0, r.stderr
     store = ox.Store()
     store.load(path=str(out), format=ox.RdfFormat.TRIG)
@@ -291,7 +260,7 @@ def test_enrichment_loads_into_its_own_graph_of_a_build(endpoint, cache, tmp_pat
     from citygraph.link.enrich import load_into
 
     out = tmp_path / "enrichment.trig"
-    assert link("enrich", "--data", OURS, "--endpoint", endpoint, "--out", out).exit_code == 0
+    assert link("enrich", "--data", OURS, "--wikidata-endpoint", endpoint, "--out", out).exit_code == 0
     built = load_sources("nanjing")
     graph = load_into(built, out)
     assert graph == "https://w3id.org/citygraph/graph/enrichment" and graph in built.data_graphs
@@ -303,7 +272,7 @@ def test_enrichment_loads_into_its_own_graph_of_a_build(endpoint, cache, tmp_pat
 
 
 def test_build_with_enrichment_dumps_it_as_its_own_graph(endpoint, cache, tmp_path):
-    assert link("enrich", "--data", OURS, "--endpoint", endpoint).exit_code == 0  # default file, in the cache dir
+    assert link("enrich", "--data", OURS, "--wikidata-endpoint", endpoint).exit_code == 0  # default file, in the cache dir
     assert (cache / "enrichment.trig").is_file()
     r = run_cli("build", "--scope", "nanjing", "--out", tmp_path / "dist", "--with-enrichment", "--no-progress")
     assert r.exit_code == 0, r.stderr

@@ -40,9 +40,9 @@ partnership:Q65-Q16666 a cg:Partnership ; cg:party place:Q16666 , place:Q65 .
 
 def ours():
     store = ox.Store()
-    store.load(TTL.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(data_graph("nanjing"))))
-    store.load(WORLD.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(data_graph("world"))))
-    return read(store, [str(data_graph("nanjing")), str(data_graph("world"))])
+    store.load(TTL.encode(), format=ox.RdfFormat.TURTLE, to_graph=data_graph("nanjing"))
+    store.load(WORLD.encode(), format=ox.RdfFormat.TURTLE, to_graph=data_graph("world"))
+    return read(store, [data_graph("nanjing").value, data_graph("world").value])
 
 
 def test_rules_for_dates_sources_and_the_world_layer():

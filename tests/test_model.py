@@ -26,7 +26,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX vann: <http://purl.org/vocab/vann/>
 """
-INFERRED = f"<{GRAPH_INFERRED}>"
+INFERRED = f"{GRAPH_INFERRED}"
 SISTER_CITY_PARTNERS = {"Q11751", "Q38022", "Q2044", "Q9832", "Q2079", "Q199440", "Q185632", "Q20921", "Q92561", "Q3183",
                         "Q37701", "Q62823", "Q61089", "Q9279", "Q3935", "Q154835", "Q19316", "Q1880", "Q6397066", "Q11025"}
 
@@ -172,9 +172,9 @@ def test_the_preliminary_stage_is_not_inferred_formal(tmp_path, reasoner):
     path.write_text(PRELIMINARY, encoding="utf-8")
     store = ox.Store()
     for f in resources.ontology_files():
-        load_file(store, f, str(GRAPH_ONTOLOGY))
-    load_file(store, path, str(data_graph("fixture")))
-    built = BuiltGraph(store=store, ontology_graphs=[str(GRAPH_ONTOLOGY)], shape_graphs=[], data_graphs=[str(data_graph("fixture"))])
+        load_file(store, f, GRAPH_ONTOLOGY.value)
+    load_file(store, path, data_graph("fixture").value)
+    built = BuiltGraph(store=store, ontology_graphs=[GRAPH_ONTOLOGY.value], shape_graphs=[], data_graphs=[data_graph("fixture").value])
     reason.materialise(built, reasoner=reasoner)
     types = {r["t"].value.removeprefix(CG) for r in select(store, "SELECT ?t WHERE { <https://example.org/fixture/tie> a ?t }", union=True)}
     assert "Partnership" in types  # the umbrella is inferred ...

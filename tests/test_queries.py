@@ -82,7 +82,7 @@ def rows(store, query_name, /, **params) -> list[dict]:
     out = []
     for row in result.rows:
         out.append({v: (None if t is None else shorten(t.value) if isinstance(t, ox.NamedNode) else t.value)
-                    for v, t in zip(result.variables, row)})
+                    for v, t in zip(result.variables, row, strict=True)})
     return out
 
 

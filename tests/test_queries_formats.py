@@ -124,7 +124,7 @@ def test_a_format_of_the_other_form_exits_2(cli, dump, name, fmt):
 def test_ask_in_every_results_format(cli, dump, tmp_path):
     ask = tmp_path / "ask.rq"
     ask.write_text("PREFIX cg: <https://w3id.org/citygraph/ontology#>\n"
-                   "ASK { <https://w3id.org/citygraph/id/place/Q16666> cg:twinnedWith <%s> }\n" % NAGOYA, encoding="utf-8")
+                   f"ASK {{ <https://w3id.org/citygraph/id/place/Q16666> cg:twinnedWith <{NAGOYA}> }}\n", encoding="utf-8")
     assert json.loads(out(cli, dump, "--file", ask, "--format", "json")) == {"head": {}, "boolean": True}
     assert out(cli, dump, "--file", ask, "--format", "table") == "yes\n"
     assert "<boolean>true</boolean>" in out(cli, dump, "--file", ask, "--format", "xml")

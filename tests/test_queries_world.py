@@ -19,7 +19,7 @@ from citygraph.query.terms import shorten
 def rows(store, query_name, /, **params):
     result = runner.run(catalogue.get(query_name), params, store=store)
     return [{v: (None if t is None else shorten(t.value) if isinstance(t, ox.NamedNode) else t.value)
-             for v, t in zip(result.variables, row)} for row in result.rows]
+             for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
 
 
 @pytest.mark.parametrize("name", sorted(q.name for q in catalogue.catalogue() if not q.federated))

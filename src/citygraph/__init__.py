@@ -1,11 +1,6 @@
 """citygraph: the knowledge graph of city diplomacy."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("citygraph")
-except PackageNotFoundError:  # running from a checkout without installation
-    __version__ = "0.0.0+unknown"
+from .version import __version__
 
 __all__ = ["__version__", "run_query"]
 

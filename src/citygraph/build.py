@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from .errors import BadInput
 from .load import resources
 from .load.rdfio import load_file
+from .load.store import select
 from .namespaces import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
 
 Progress = Callable[[str], None]
@@ -44,9 +45,9 @@ class BuiltGraph:
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph ("" for the default graph, if it holds any), sorted by IRI."""
         # Counted by the store in Rust: iterating ~500k quads in Python takes about a second.
-        sizes = {r["g"].value: int(r["n"].value) for r in self.store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-        default = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        sizes = {r["g"].value: int(r["n"].value) for r in select(
+            self.store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        default = int(next(iter(select(self.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         if default:
             sizes[""] = default
         return dict(sorted(sizes.items()))
@@ -54,7 +55,7 @@ class BuiltGraph:
 
 def extra_graph_name(path: Path) -> str:
     """The named graph of a file given with `--add`: graph/add/<file stem>."""
-    return str(GRAPH["add/" + Path(path).stem])
+    return GRAPH["add/" + Path(path).stem].value
 
 
 def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
@@ -78,12 +79,12 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
             raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
         sources = {scope: sources[scope]} if scope in sources else {}
     for path in resources.ontology_files():
-        load_file(store, path, str(GRAPH_ONTOLOGY))
+        load_file(store, path, GRAPH_ONTOLOGY.value)
     for path in resources.shapes_files():
-        load_file(store, path, str(GRAPH_SHAPES))
+        load_file(store, path, GRAPH_SHAPES.value)
     data_graphs: list[str] = []
     for name, files in sources.items():
-        g = str(data_graph(name))
+        g = data_graph(name).value
         for path in files:
             load_file(store, path, g)
         data_graphs.append(g)
@@ -97,8 +98,8 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         data_graphs.append(g)
     return BuiltGraph(
         store=store,
-        ontology_graphs=[str(GRAPH_ONTOLOGY)],
-        shape_graphs=[str(GRAPH_SHAPES)],
+        ontology_graphs=[GRAPH_ONTOLOGY.value],
+        shape_graphs=[GRAPH_SHAPES.value],
         data_graphs=data_graphs,
         sources={k: list(v) for k, v in sources.items()}
         | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})

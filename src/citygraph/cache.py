@@ -20,14 +20,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BadInput
+from .load import resources
 
 KEEP = 6  # newest entries kept; older ones are deleted when a new one is written
 SUFFIX = ".oxigraph"
 
 
-def cache_dir() -> Path:
-    env = os.environ.get("CITYGRAPH_CACHE_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
+cache_dir = resources.cache_dir
 
 
 def _files_under(root: Path) -> list[Path]:
@@ -36,8 +35,7 @@ def _files_under(root: Path) -> list[Path]:
 
 def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | None = None) -> str:
     """A hex digest of every input of a build; equal keys mean an identical build."""
-    from . import __version__
-    from .load import resources
+    from .version import __version__
 
     reasoner = reasoner or default_reasoner()
     h = hashlib.sha256()

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 
 class CitygraphError(Exception):
-    """Base class: something the user can fix, with a message saying how."""
+    """Base class: something the user can fix, with a message saying how.
+
+    The message is one line; `details` (optional, may span lines) is printed before it, e.g. the
+    violations a build found.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, details: str | None = None):
+        super().__init__(message)
+        self.details = details
 
 
 class ValidationFailed(CitygraphError):
@@ -17,8 +25,8 @@ class ValidationFailed(CitygraphError):
 
     exit_code = 1
 
-    def __init__(self, message: str, report=None):
-        super().__init__(message)
+    def __init__(self, message: str, report=None, details: str | None = None):
+        super().__init__(message, details)
         self.report = report
 
 
@@ -39,4 +47,5 @@ EXIT_CODES = {
     1: "validation failed: the data does not conform to the shapes",
     2: "bad input or usage: a file that does not parse, an unknown option or parameter, a wrong value",
     3: "remote or network failure: an endpoint that failed, timed out or answered nonsense; an offline cache miss",
+    4: "internal error: a bug in citygraph; rerun with --debug for the traceback and report it",
 }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pyoxigraph as ox
+
 from .errors import BadInput
 from .namespaces import EVENT, ID, PARTNERSHIP, PLACE
 
@@ -32,25 +34,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _key_order(key: str) -> tuple:
-    # QIDs sort by number (Q11751 before Q16666, Q9 before Q10); other keys after them, by text.
+def key_order(key: str) -> tuple:
+    """The one order of place keys: QIDs by number (Q9 before Q10, Q11751 before Q16666), then other keys by text."""
     return (0, int(key[1:]), "") if is_qid(key) else (1, 0, key)
 
 
-def place_key(place_iri: str) -> str:
-    return str(place_iri).rsplit("/", 1)[-1]
+def ordered_pair(a: str, b: str) -> tuple[str, str]:
+    """Two place keys in key_order: the orientation of every unordered pair (partnership IRIs, tables)."""
+    return (a, b) if key_order(a) <= key_order(b) else (b, a)
 
 
-def place_iri(key: str):
-    return PLACE[key]
-
-
-def centroid_iri(key: str):
+def centroid_iri(key: str) -> ox.NamedNode:
     """The GeoSPARQL geometry of a place's centroid: place/<key>/centroid."""
     return PLACE[f"{key}/centroid"]
 
 
-def wikidata_geometry_iri(qid: str, n: int | None = None):
+def wikidata_geometry_iri(qid: str, n: int | None = None) -> ox.NamedNode:
     """A geometry holding Wikidata's coordinates (P625) of a place: geometry/<QID>-wikidata[-n].
 
     Kept apart from the centroid, which is the curated, verified point (one per place).
@@ -62,15 +61,15 @@ def pair_key(a: str, b: str) -> str:
     """The unordered pair of two place keys (QIDs or slugs): 'Q11751-Q16666'."""
     if a == b:
         raise BadInput(f"a partnership needs two different places, got {a} twice")
-    first, second = sorted((a, b), key=_key_order)
+    first, second = ordered_pair(a, b)
     return f"{first}-{second}"
 
 
-def partnership_iri(a: str, b: str):
+def partnership_iri(a: str, b: str) -> ox.NamedNode:
     return PARTNERSHIP[pair_key(a, b)]
 
 
-def event_iri(pair: str, kind_slug: str, date: str | None = None, n: int | None = None):
+def event_iri(pair: str, kind_slug: str, date: str | None = None, n: int | None = None) -> ox.NamedNode:
     """event/<pair>-<kind>-<date>[-n]: the date as the source gives it (1978, 2012-02, 2012-02-21).
 
     Hyphens, not slashes, so the IRI is a valid Turtle prefixed name (event:Q11751-Q16666-suspension-2012-02-21).

@@ -7,22 +7,21 @@ from pathlib import Path
 
 import click
 
+from . import options
 from .progress import StageProgress
 
 
 @click.command("build")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True,
-              help="Folder for the dumps; replaced atomically, left untouched if the build fails. "
-                   "A non-empty folder without SHA256SUMS (not earlier dumps) is refused.")
-@click.option("--scope", default="all", show_default=True, help="'all' for every data source, or one source such as 'nanjing' or 'world'.")
-@click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="An extra RDF file (Turtle, TriG, N-Triples, JSON-LD) to include as a named graph of its own; repeatable.")
-@click.option("--reasoner", type=click.Choice(["fast", "owlrl"]), default="fast", show_default=True,
-              help="OWL 2 RL engine: 'fast' (compiled rules, checked against owlrl) or 'owlrl' (the slow pure-Python reference).")
+@options.out("Folder for the dumps; replaced atomically, left untouched if the build fails. "
+             "A non-empty folder without SHA256SUMS (not earlier dumps) is refused.", folder=True, default=Path("dist"))
+@options.scope()
+@options.add()
+@options.reasoner()
+@options.severity("Which validation results the summary lists, grouped by shape: violation, warning or info (all).")
 @click.option("--progress/--no-progress", default=None, help="Show stage progress on stderr (default: only on a terminal).")
 @click.option("--with-enrichment", "enrichment", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
-def command(out, scope, extra, reasoner, progress, enrichment):
+def command(out, scope, extra, reasoner, severity, progress, enrichment):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
     \b
@@ -53,11 +52,11 @@ def command(out, scope, extra, reasoner, progress, enrichment):
         say.abort()
         raise
     built.timings["total"] = time.perf_counter() - started
-    click.echo(summary(built, folder))
+    click.echo(summary(built, folder, severity))
 
 
-def summary(built, folder: Path) -> str:
-    """What was built: triples per graph, conformance, files, seconds per stage."""
+def summary(built, folder: Path, severity: str = "info") -> str:
+    """What was built: triples per graph, conformance (results grouped by shape), files, seconds per stage."""
     from ..namespaces import GRAPH
     from ..publish.dump import CHECKSUMS
 
@@ -72,7 +71,10 @@ def summary(built, folder: Path) -> str:
         counts = report.counts()
         lines.append(f"conforms: {'yes' if report.conforms else 'no'} "
                      f"({counts.get('Violation', 0)} violation(s), {counts.get('Warning', 0)} warning(s), {counts.get('Info', 0)} info)"
-                     + ("; see `citygraph validate`" if counts.get("Warning") or counts.get("Info") else ""))
+                     + ("; `citygraph validate --summary` lists them by shape" if counts.get("Warning") or counts.get("Info") else ""))
+        listed = report.at_least(severity)
+        if listed.results:
+            lines += ["  " + line for line in listed.to_summary().splitlines()[1:]]
     files = sorted(p for p in Path(folder).iterdir() if p.is_file())
     lines.append("files: " + ", ".join(f"{p.name} ({_size(p.stat().st_size)})" for p in files if p.name != CHECKSUMS)
                  + f", {CHECKSUMS}")
@@ -80,7 +82,7 @@ def summary(built, folder: Path) -> str:
     return "\n".join(lines)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

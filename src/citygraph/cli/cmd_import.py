@@ -6,6 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..formats import RESULTS_INPUTS
+from . import options
+
 
 @click.group("import")
 def command():
@@ -16,10 +19,10 @@ def command():
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--map", "maps", multiple=True, metavar="VAR=COLUMN",
               help="Read variable VAR from a column named COLUMN (e.g. --map item=city --map twin=sister); repeatable.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The Turtle file to write (replaced atomically; untouched on error).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml"]), default=None,
-              help="Results format; default: from FILE's suffix (.json/.srj, .csv, .tsv, .xml/.srx).")
+@options.out("The Turtle file to write (replaced atomically; untouched on error).", required=True)
+@click.option("--input-format", "fmt", type=click.Choice(RESULTS_INPUTS), default=None,
+              help="FILE's results format; default: from FILE's suffix (.json/.srj, .csv, .tsv, .xml/.srx).")
+@options.renamed_option("--format", "--input-format", "fmt", type=click.Choice(RESULTS_INPUTS))
 @click.option("--lang", default=None, metavar="TAG",
               help="Language tag for labels that carry none (SPARQL CSV drops them), e.g. --lang en.")
 def wikidata_results(file, maps, out, fmt, lang):

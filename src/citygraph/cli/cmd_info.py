@@ -13,10 +13,10 @@ def command():
     Example:
       citygraph info
     """
-    from .. import __version__
     from ..build import load_sources
     from ..load import resources
     from ..namespaces import GRAPH
+    from ..version import __version__
 
     click.echo(f"citygraph {__version__}")
     click.echo(f"ontology: {resources.ontology_dir()}")

@@ -9,27 +9,29 @@ from pathlib import Path
 
 import click
 
-ENDPOINT_HELP = "SPARQL endpoint (default: $CITYGRAPH_WIKIDATA_ENDPOINT or https://query.wikidata.org/sparql)."
+from . import options
+
+ENDPOINT_HELP = ("Wikidata's SPARQL endpoint, or a copy of it (default: $CITYGRAPH_WIKIDATA_ENDPOINT or "
+                 "https://query.wikidata.org/sparql).")
 
 
 def remote_options(f):
     """Options every link verb shares: where to ask, how patiently, and the cache."""
-    options = [
-        click.option("--endpoint", default=None, help=ENDPOINT_HELP),
+    shared = [
+        click.option("--wikidata-endpoint", "endpoint", default=None, metavar="URL", help=ENDPOINT_HELP),
+        options.renamed_option("--endpoint", "--wikidata-endpoint", "endpoint"),
         click.option("--offline", is_flag=True, help="Answer from the cache only; a query not cached is an error (exit 3)."),
         click.option("--refresh", is_flag=True, help="Ask the endpoint again even if the cache holds an answer (and update it)."),
-        click.option("--timeout", type=click.FloatRange(min=0.01), default=None,
-                     help="Seconds to wait for an answer (default 60, or $CITYGRAPH_WIKIDATA_TIMEOUT)."),
+        options.timeout(None, "Seconds to wait for an answer (default 60, or $CITYGRAPH_WIKIDATA_TIMEOUT)."),
         click.option("--retries", type=click.IntRange(min=0), default=None,
                      help="Retries after a 429/503/5xx, timeout or broken answer (default 4, or $CITYGRAPH_WIKIDATA_RETRIES)."),
         click.option("--batch-size", type=click.IntRange(1, 200), default=None,
                      help="QIDs per VALUES block (default 50, or $CITYGRAPH_WIKIDATA_BATCH)."),
-        click.option("--scope", default="nanjing", show_default=True,
-                     help="Which data/ source(s) are 'our graph': 'nanjing' (the curated core), 'all', or another source."),
+        options.scope("Which data/ source(s) are 'our graph': 'all' (default), or one source such as 'nanjing' (the curated core)."),
         click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Read our graph from these RDF files instead of data/ (repeatable); --scope is then ignored."),
     ]
-    for option in reversed(options):
+    for option in reversed(shared):
         f = option(f)
     return f
 
@@ -63,7 +65,7 @@ def command():
 
 @command.command("check")
 @remote_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@options.output_format(["table", "json"])
 def check_command(endpoint, offline, refresh, timeout, retries, batch_size, scope, data_files, fmt):
     """For every place with a QID: Wikidata's English label, country (P17) and coordinates (P625)
     against ours. Status ok, mismatch (coordinates more than 25 km apart, a different label or
@@ -152,7 +154,7 @@ def _diff_csv(result: dict) -> str:
 @click.option("--city", "cities", multiple=True, metavar="QID",
               help="Compare the ties of this city (repeatable). Default: every place with ties in our data "
                    "outside the Wikidata-derived world layer.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@options.output_format(["table", "json", "csv"])
 @click.option("--quickstatements", "qs_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write QuickStatements (V1) commands adding what Wikidata lacks to this file, for an editor to review.")
 def diff_command(endpoint, offline, refresh, timeout, retries, batch_size, scope, data_files, cities, fmt, qs_file):
@@ -189,8 +191,7 @@ def diff_command(endpoint, offline, refresh, timeout, retries, batch_size, scope
 @remote_options
 @click.option("--lang", "languages", multiple=True, metavar="TAG",
               help="Label language to fetch (repeatable). Default: en zh-hans zh ja ko de fr es pt ru ar.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="TriG file to write (default: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
+@options.out("TriG file to write (default: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
 def enrich_command(endpoint, offline, refresh, timeout, retries, batch_size, scope, data_files, languages, out):
     """Fetch labels in more languages, population (P1082 with its P585 date) and coordinates for
     our places into the graph/enrichment named graph (PROV: endpoint, retrieval time). Include

@@ -6,10 +6,12 @@ import json
 
 import click
 
+from . import options
+
 
 @click.command("queries")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people; json: an array of {name, summary, description, tags, form, federated, parameters}.")
+@options.output_format(["table", "json"],
+                       help="'table' for people; 'json': an array of {name, summary, description, tags, form, federated, parameters}.")
 def command(fmt):
     """List the stored queries: name, what each answers, and its parameters.
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-FORMAT_NAMES = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples"]
+from ..formats import QUERY_OUTPUTS
+from . import options
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -30,16 +31,15 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="A parameter value, checked against its declared type and bound as an RDF term; repeatable.")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
               help="Run this .rq file instead of a stored query (a '#+' header with parameters is optional).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES),
-              help="Output format. Default: table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT) in a pipe.")
+@options.output_format(QUERY_OUTPUTS, default=None,
+                       help="Output format. Default: table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT) in a pipe.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local graph.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for --endpoint.")
+@options.timeout(60.0, "Seconds to wait for --endpoint.")
 @click.option("--graph", "graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Query this dump (TriG, N-Quads, Turtle, N-Triples) instead of the built graph.")
-@click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
-@click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
-@click.option("--reasoner", default=None, help="OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
+@options.scope("Data sources of the built graph: 'all' (default) or one source such as 'nanjing'.")
+@options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
+@options.reasoner(None, "OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the graph even if the cache holds an up-to-date build.")
 def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, reasoner, rebuild):
     """Run the stored query NAME (see 'citygraph queries') and print its answer.
@@ -75,8 +75,6 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     if (endpoint or graph) and (extra or rebuild or reasoner or scope != "all"):
         raise BadInput("--scope, --add, --reasoner and --rebuild choose the built graph; "
                        "they do not apply with --endpoint or --graph")
-    if timeout <= 0:
-        raise BadInput("--timeout must be a positive number of seconds")
     query = load_adhoc(file) if file else get(name)
     values = _params(params)
     fmt = fmt or default_format(query.form, sys.stdout.isatty())

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import unicodedata
 
+from ..ids import key_order
 from .client import WikidataClient
-from .ours import OurGraph, qid_order
+from .ours import OurGraph
 from .theirs import fetch_items
 
 MAX_DISTANCE_KM = 25.0
@@ -35,7 +36,7 @@ def same_label(a: str, b: str) -> bool:
 
 
 def check(ours: OurGraph, client: WikidataClient) -> list[dict]:
-    qids = sorted(ours.places, key=qid_order)
+    qids = sorted(ours.places, key=key_order)
     items = fetch_items(client, qids)
     results = []
     for qid in qids:

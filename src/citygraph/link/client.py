@@ -21,14 +21,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import atomic
 from ..errors import BadInput, RemoteError
-from ..ids import check_qid
+from ..ids import check_qid, key_order
+from ..load import resources
+from ..version import __version__
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 HOMEPAGE = "https://w3id.org/citygraph"
 ENV_ENDPOINT = "CITYGRAPH_WIKIDATA_ENDPOINT"
-ENV_CACHE_DIR = "CITYGRAPH_CACHE_DIR"
+ENV_CACHE_DIR = resources.CACHE_ENV
 ENV_TIMEOUT = "CITYGRAPH_WIKIDATA_TIMEOUT"
 ENV_RETRIES = "CITYGRAPH_WIKIDATA_RETRIES"
 ENV_BACKOFF = "CITYGRAPH_WIKIDATA_BACKOFF"
@@ -52,10 +54,7 @@ def user_agent() -> str:
     return f"citygraph/{__version__} ({HOMEPAGE}; city-diplomacy knowledge graph) SPARQLWrapper python-urllib"
 
 
-def cache_root() -> Path:
-    """$CITYGRAPH_CACHE_DIR or ~/.cache/citygraph."""
-    env = os.environ.get(ENV_CACHE_DIR)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
+cache_root = resources.cache_dir
 
 
 def _env_number(name: str, default: float, kind=float, minimum: float = 0):
@@ -145,17 +144,18 @@ class WikidataClient:
     # -- cache ---------------------------------------------------------------------------------
 
     def cache_key(self, query: str) -> str:
-        return hashlib.sha256(f"{self.endpoint}\n{query}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
 
     def cache_path(self, query: str) -> Path:
+        assert self.cache_dir is not None  # set by __post_init__
         return self.cache_dir / f"{self.cache_key(query)}.json"
 
     def _store(self, query: str, raw: bytes) -> None:
         path = self.cache_path(query)
         path.parent.mkdir(parents=True, exist_ok=True)
         # The query beside the answer, so a person can see what a cache file holds.
-        _atomic_write(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode("utf-8"))
-        _atomic_write(path, raw)
+        atomic.write_bytes(path.with_suffix(".rq"), f"# endpoint: {self.endpoint}\n{query}".encode())
+        atomic.write_bytes(path, raw)
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -181,8 +181,9 @@ class WikidataClient:
 
     def select_batched(self, template: str, var: str, qids: Iterable[str]) -> list[dict]:
         """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
-        unique = sorted(set(qids), key=lambda q: int(q[1:]) if q[1:].isdigit() else 0)
+        unique = sorted(set(qids), key=key_order)
         rows: list[dict] = []
+        assert self.batch_size is not None  # set by __post_init__
         for chunk in batches(unique, self.batch_size):
             rows.extend(self.select(template.replace("{values}", values_block(var, chunk))))
         return rows
@@ -190,6 +191,7 @@ class WikidataClient:
     # -- HTTP ----------------------------------------------------------------------------------
 
     def _fetch(self, query: str) -> bytes:
+        assert self.retries is not None and self.backoff is not None and self.max_wait is not None  # set by __post_init__
         attempts = self.retries + 1
         problem = ""
         for attempt in range(1, attempts + 1):
@@ -217,10 +219,11 @@ class WikidataClient:
         from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+        assert self.endpoint is not None  # set by __post_init__
         sparql = SPARQLWrapper(self.endpoint, agent=user_agent())
         sparql.setReturnFormat(JSON)
         sparql.setOnlyConneg(True)  # no format=/output= parameters: plain SPARQL protocol
-        sparql.timeout = self.timeout  # setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
+        sparql.timeout = self.timeout  # type: ignore[assignment]  # SPARQLWrapper types it int, reads a float fine; setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
         sparql.setMethod(GET if len(query) <= GET_LIMIT else POST)
         sparql.setQuery(query)
         try:
@@ -243,7 +246,7 @@ class WikidataClient:
             if name == "EndPointInternalError":
                 raise _Retry(f"HTTP 500 internal server error: {_excerpt(str(err).encode())}") from None
             raise RemoteError(f"{self.endpoint}: {name}: {_excerpt(str(err).encode())}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as err:
             if isinstance(err.reason, (TimeoutError, socket.timeout)):
@@ -279,12 +282,3 @@ def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool
     if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
         fail("answered JSON without results.bindings (not a SPARQL SELECT result)")
     return data
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-__all__ = ["WikidataClient", "DEFAULT_ENDPOINT", "user_agent", "cache_root", "values_block", "parse_retry_after"]

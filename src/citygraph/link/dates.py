@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-YEAR, MONTH, DAY = 9, 10, 11
-PRECISION_NAMES = {YEAR: "year", MONTH: "month", DAY: "day"}
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_PRECISION_BY_DATATYPE = {XSD + "gYear": YEAR, XSD + "gYearMonth": MONTH, XSD + "date": DAY}
+from ..precision import BY_DATATYPE as _PRECISION_BY_DATATYPE
+from ..precision import DAY, MONTH, YEAR
+from ..precision import NAMES as PRECISION_NAMES
+
 _TIME = re.compile(r"^([+-]?)(\d{1,16})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -25,7 +25,7 @@ class PreciseDate:
     precision: int
 
     @classmethod
-    def from_xsd(cls, lexical: str, datatype: str) -> "PreciseDate | None":
+    def from_xsd(cls, lexical: str, datatype: str) -> PreciseDate | None:
         """Our cg:date: the datatype says the precision."""
         precision = _PRECISION_BY_DATATYPE.get(datatype)
         if precision is None:
@@ -33,12 +33,12 @@ class PreciseDate:
         return cls._parse(lexical, precision)
 
     @classmethod
-    def from_wikidata(cls, time_value: str, precision: int | str) -> "PreciseDate | None":
+    def from_wikidata(cls, time_value: str, precision: int | str) -> PreciseDate | None:
         """wikibase:timeValue ('1978-12-21T00:00:00Z') with wikibase:timePrecision."""
         return cls._parse(time_value, int(precision))
 
     @classmethod
-    def _parse(cls, text: str, precision: int) -> "PreciseDate | None":
+    def _parse(cls, text: str, precision: int) -> PreciseDate | None:
         m = _TIME.match(text.strip())
         if not m:
             return None
@@ -58,7 +58,7 @@ class PreciseDate:
             return (self.year,)
         return (self.year // 10 ** (YEAR - precision),)
 
-    def agrees(self, other: "PreciseDate") -> bool:
+    def agrees(self, other: PreciseDate) -> bool:
         p = min(self.precision, other.precision)
         return self.at(p) == other.at(p)
 

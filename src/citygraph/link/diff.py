@@ -10,9 +10,10 @@ shown but not compared.
 
 from __future__ import annotations
 
+from ..ids import key_order
 from .client import WikidataClient
 from .dates import any_agree
-from .ours import OurGraph, Partnership, qid_order
+from .ours import OurGraph, Partnership
 from .theirs import WdDate, WdStatement, WdTies, fetch_ties
 
 CATEGORIES = ("agree", "only_here", "only_wikidata", "date_mismatch")
@@ -41,7 +42,7 @@ def _item(pair, ours: OurGraph, ties: WdTies, here: Partnership | None, statemen
             "start": [d.as_json() for d in _wd_dates(statements, "starts")],
             "end": [d.as_json() for d in _wd_dates(statements, "ends")],
             "statements": [st.iri for st in statements],
-            "stated_on": sorted({st.subject for st in statements}, key=qid_order),
+            "stated_on": sorted({st.subject for st in statements}, key=key_order),
             "redirected_values": [{"statement": st.iri, "stated": st.object_as_stated, "merged_into": st.object}
                                   for st in statements if st.object_as_stated],
         },
@@ -69,7 +70,7 @@ def compare(ours: OurGraph, ties: WdTies, cities: list[str]) -> dict:
     here = {pair: p for pair, p in ours.partnerships.items() if chosen & set(pair)}
     there = {pair: sts for pair, sts in ties.by_pair().items() if chosen & set(pair)}
     result: dict[str, list] = {name: [] for name in CATEGORIES}
-    order = lambda pair: (qid_order(pair[0]), qid_order(pair[1]))  # noqa: E731
+    order = lambda pair: (key_order(pair[0]), key_order(pair[1]))  # noqa: E731
     for pair in sorted(set(here) | set(there), key=order):
         p, sts = here.get(pair), there.get(pair, [])
         item = _item(pair, ours, ties, p, sts)

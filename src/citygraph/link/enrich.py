@@ -11,22 +11,22 @@ only with `citygraph build --with-enrichment`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import ids
+from .. import atomic, ids, precision
 from ..errors import BadInput
+from ..ids import key_order
 from ..load.rdfio import load_file
 from ..namespaces import CG, CLAIM, GEO, GRAPH_ENRICHMENT, ID, PROV, RDF, RDFS, WD, XSD
 from .client import WikidataClient
-from .dates import DAY, MONTH, YEAR, PreciseDate
-from .ours import OurGraph, qid_order
+from .dates import PreciseDate
+from .ours import OurGraph
 from .theirs import PREFIXES, qid_of
 
 DEFAULT_LANGUAGES = ("en", "zh-hans", "zh", "ja", "ko", "de", "fr", "es", "pt", "ru", "ar")
-P1082 = "http://www.wikidata.org/entity/P1082"
+P1082 = WD.P1082
 
 LABELS_QUERY = PREFIXES + """SELECT ?item ?label WHERE {
   {values}
@@ -47,7 +47,6 @@ POPULATION_QUERY = PREFIXES + """SELECT ?item ?statement ?population ?rank ?time
   OPTIONAL { ?statement pqv:P585 ?timeNode . ?timeNode wikibase:timeValue ?time ; wikibase:timePrecision ?precision }
 }"""
 
-_XSD_BY_PRECISION = {YEAR: XSD.gYear, MONTH: XSD.gYearMonth, DAY: XSD.date}
 
 
 def default_path() -> Path:
@@ -65,37 +64,55 @@ def _lang_list(languages) -> str:
     return ", ".join(out)
 
 
+Triples = list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+
+
 def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, now: dt.datetime | None = None) -> list[ox.Quad]:
     """The quads of graph/enrichment for every place of `ours`."""
-    g = ox.NamedNode(str(GRAPH_ENRICHMENT))
-    quads: list[ox.Quad] = []
-
-    def add(s, p, o):
-        quads.append(ox.Quad(s, ox.NamedNode(str(p)), o, g))
-
-    qids = sorted(ours.places, key=qid_order)
+    qids = sorted(ours.places, key=key_order)
     places = {q: ox.NamedNode(ours.places[q].iri) for q in qids}
+    triples = (_labels(ours, client, places, languages) + _geometries(client, places)
+               + _populations(client, places) + _provenance(client, now))
+    return sorted({ox.Quad(s, p, o, GRAPH_ENRICHMENT) for s, p, o in triples}, key=str)
+
+
+def _labels(ours: OurGraph, client: WikidataClient, places: dict[str, ox.NamedNode], languages) -> Triples:
+    """Labels in the languages asked for that our data does not give."""
+    out: Triples = []
     template = LABELS_QUERY.replace("{languages}", _lang_list(languages))
-    for row in client.select_batched(template, "item", qids):
+    for row in client.select_batched(template, "item", list(places)):
         qid = qid_of(row.get("item"))
         lang = row["label"].get("xml:lang", "")
         if qid in places and lang and lang.lower() not in ours.places[qid].languages:
-            add(places[qid], RDFS.label, ox.Literal(row["label"]["value"], language=lang))
+            out.append((places[qid], RDFS.label, ox.Literal(row["label"]["value"], language=lang)))
+    return out
+
+
+def _geometries(client: WikidataClient, places: dict[str, ox.NamedNode]) -> Triples:
+    """Wikidata's coordinates (P625), each a geometry of its own beside our curated centroid."""
     points: dict[str, set[str]] = {}
-    for row in client.select_batched(COORDS_QUERY, "item", qids):
+    for row in client.select_batched(COORDS_QUERY, "item", list(places)):
         qid = qid_of(row.get("item"))
         if qid in places:
             points.setdefault(qid, set()).add(row["coord"]["value"])
+    out: Triples = []
     for qid, wkts in points.items():
         for n, wkt in enumerate(sorted(wkts), start=1):
-            geometry = ox.NamedNode(str(ids.wikidata_geometry_iri(qid, n if len(wkts) > 1 else None)))
-            add(places[qid], GEO.hasGeometry, geometry)
-            add(geometry, RDF.type, ox.NamedNode(str(GEO.Geometry)))
-            # Wikidata's "Point(lon lat)" is GeoSPARQL WKT in the default CRS (WGS84 lon/lat).
-            add(geometry, GEO.asWKT, ox.Literal(wkt.replace("Point(", "POINT("), datatype=ox.NamedNode(str(GEO.wktLiteral))))
-            add(geometry, PROV.wasDerivedFrom, ox.NamedNode(str(WD[qid])))
+            geometry = ids.wikidata_geometry_iri(qid, n if len(wkts) > 1 else None)
+            out += [
+                (places[qid], GEO.hasGeometry, geometry),
+                (geometry, RDF.type, GEO.Geometry),
+                # Wikidata's "Point(lon lat)" is GeoSPARQL WKT in the default CRS (WGS84 lon/lat).
+                (geometry, GEO.asWKT, ox.Literal(wkt.replace("Point(", "POINT("), datatype=GEO.wktLiteral)),
+                (geometry, PROV.wasDerivedFrom, WD[qid]),
+            ]
+    return out
+
+
+def _populations(client: WikidataClient, places: dict[str, ox.NamedNode]) -> Triples:
+    """One population figure per place: the best-ranked, most recent P1082 statement."""
     best: dict[str, tuple] = {}
-    for row in client.select_batched(POPULATION_QUERY, "item", qids):
+    for row in client.select_batched(POPULATION_QUERY, "item", list(places)):
         qid = qid_of(row.get("item"))
         if qid not in places:
             continue
@@ -107,49 +124,50 @@ def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, 
         key = (preferred, date is not None, date or PreciseDate(0, 0, 0, 0), row["statement"]["value"])
         if qid not in best or key > best[qid][0]:
             best[qid] = (key, row, date)
-    for qid in sorted(best, key=qid_order):
+    out: Triples = []
+    for qid in sorted(best, key=key_order):
         _key, row, date = best[qid]
-        figure = ox.NamedNode(str(CLAIM[f"{qid}-population-wikidata"]))
-        add(figure, RDF.type, ox.NamedNode(str(CG.Figure)))
-        add(figure, CG.about, places[qid])
-        add(figure, CG.measure, ox.NamedNode(P1082))
-        add(figure, CG.value, ox.Literal(row["population"]["value"], datatype=ox.NamedNode(row["population"].get("datatype", str(XSD.decimal)))))
-        if date is not None and date.precision in _XSD_BY_PRECISION:
-            add(figure, CG.asOf, ox.Literal(date.iso(), datatype=ox.NamedNode(str(_XSD_BY_PRECISION[date.precision]))))
-        add(figure, PROV.wasDerivedFrom, ox.NamedNode(row["statement"]["value"]))
-    now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        figure = CLAIM[f"{qid}-population-wikidata"]
+        datatype = ox.NamedNode(row["population"].get("datatype", XSD.decimal.value))
+        out += [(figure, RDF.type, CG.Figure), (figure, CG.about, places[qid]), (figure, CG.measure, P1082),
+                (figure, CG.value, ox.Literal(row["population"]["value"], datatype=datatype))]
+        if date is not None and date.precision in precision.DATATYPES:
+            out.append((figure, CG.asOf, ox.Literal(date.iso(), datatype=precision.DATATYPES[date.precision])))
+        out.append((figure, PROV.wasDerivedFrom, ox.NamedNode(row["statement"]["value"])))
+    return out
+
+
+def _provenance(client: WikidataClient, now: dt.datetime | None) -> Triples:
+    """The graph's PROV: the endpoint it came from and when."""
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    activity = ox.NamedNode(str(ID[f"activity/wikidata-enrichment-{stamp}"]))
+    activity = ID[f"activity/wikidata-enrichment-{stamp}"]
+    assert client.endpoint is not None  # set by WikidataClient.__post_init__
     endpoint = ox.NamedNode(client.endpoint)
-    when = ox.Literal(now.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(str(XSD.dateTime)))
-    add(g, RDF.type, ox.NamedNode(str(PROV.Entity)))
-    add(g, RDFS.label, ox.Literal("Facts about citygraph's places retrieved from Wikidata", language="en"))
-    add(g, PROV.wasGeneratedBy, activity)
-    add(g, PROV.generatedAtTime, when)
-    add(g, PROV.wasDerivedFrom, endpoint)
-    add(activity, RDF.type, ox.NamedNode(str(PROV.Activity)))
-    add(activity, PROV.used, endpoint)
-    add(activity, PROV.endedAtTime, when)
-    return sorted(set(quads), key=str)
+    when = ox.Literal(now.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    g = GRAPH_ENRICHMENT
+    return [
+        (g, RDF.type, PROV.Entity),
+        (g, RDFS.label, ox.Literal("Facts about citygraph's places retrieved from Wikidata", language="en")),
+        (g, PROV.wasGeneratedBy, activity),
+        (g, PROV.generatedAtTime, when),
+        (g, PROV.wasDerivedFrom, endpoint),
+        (activity, RDF.type, PROV.Activity),
+        (activity, PROV.used, endpoint),
+        (activity, PROV.endedAtTime, when),
+    ]
 
 
 def write(path: Path, quads: list[ox.Quad]) -> None:
     """TriG, atomically (temp file beside the target, then rename)."""
-    path = Path(path)
-    if path.is_dir():
-        raise BadInput(f"--out {path}: is a folder; give a file name ending in .trig")
-    path.parent.mkdir(parents=True, exist_ok=True)
     from ..namespaces import PREFIXES as NS
 
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=NS) or b""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=NS) or b"", make_parents=True)
 
 
 def load_into(built, path: Path) -> str:
     """Load an enrichment file into graph/enrichment of a built dataset (for build --with-enrichment)."""
-    graph = str(GRAPH_ENRICHMENT)
+    graph = GRAPH_ENRICHMENT.value
     if not Path(path).is_file():
         raise BadInput(f"--with-enrichment {path}: no such file; write it first with `citygraph link enrich --out {path}`")
     load_file(built.store, Path(path), graph)

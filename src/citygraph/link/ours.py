@@ -16,18 +16,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from ..ids import is_qid, pair_key
-from ..namespaces import CG, PREFIXES, data_graph
+from ..ids import is_qid, key_order, ordered_pair
+from ..load.store import select
+from ..namespaces import CG, PREFIXES, data_graph, sparql_prefixes
 from .dates import PreciseDate
 
-WORLD_GRAPH = str(data_graph("world"))
+WORLD_GRAPH = data_graph("world").value
 FORMAL_KINDS = {"FormalPartnership", "SisterCity", "TwinTown", "FriendshipCity"}
 # Dates that only bound the event (no later than …) or announce it (planned) are shown, never
 # compared or handed to Wikidata as the start of a tie.
 INEXACT_QUALIFIERS = {"NoLaterThan", "Planned"}
 _WKT_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
 
-_HEAD = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_HEAD = sparql_prefixes(PREFIXES)
 
 
 @dataclass
@@ -95,16 +96,7 @@ class OurGraph:
     def curated_cities(self) -> list[str]:
         """QIDs of places with ties in any data graph but the Wikidata-derived world layer."""
         out = {q for p in self.partnerships.values() if p.graphs - {WORLD_GRAPH} for q in p.pair}
-        return sorted(out, key=qid_order)
-
-
-def qid_order(qid: str) -> tuple:
-    return (int(qid[1:]), qid) if is_qid(qid) else (1 << 62, qid)
-
-
-def sorted_pair(a: str, b: str) -> tuple[str, str]:
-    first, second = pair_key(a, b).split("-", 1)
-    return first, second
+        return sorted(out, key=key_order)
 
 
 def parse_point(wkt: str) -> tuple[float, float] | None:
@@ -121,7 +113,7 @@ def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
         store = ox.Store()
         graphs = []
         for path in data_files:
-            g = str(data_graph(Path(path).stem))
+            g = data_graph(Path(path).stem).value
             load_file(store, Path(path), g)
             graphs.append(g)
     else:
@@ -132,8 +124,8 @@ def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
     return read(store, graphs)
 
 
-def _rows(store: ox.Store, graphs: list[str], query: str):
-    return store.query(_HEAD + query, default_graph=[ox.NamedNode(g) for g in graphs])
+def _rows(store: ox.Store, graphs: list[str], query: str) -> ox.QuerySolutions:
+    return select(store, _HEAD + query, default_graph=[ox.NamedNode(g) for g in graphs])
 
 
 def _local(iri: str) -> str:
@@ -141,6 +133,27 @@ def _local(iri: str) -> str:
 
 
 def read(store: ox.Store, graphs: list[str]) -> OurGraph:
+    """Our places (by QID) and partnerships (by QID pair) in `graphs`, with kinds, dates and sources."""
+    places = _read_places(store, graphs)
+    sources = _read_sources(store, graphs)
+    partnerships, by_iri = _read_pairs(store, graphs)
+    _read_kinds(store, graphs, by_iri)
+    for row in _rows(store, graphs, """
+        SELECT DISTINCT ?p ?src WHERE { ?p cg:party ?x ; prov:wasDerivedFrom ?src }"""):
+        p = by_iri.get(row["p"].value)
+        if p is not None:
+            p.sources.append(sources.get(row["src"].value) or SourceRef(row["src"].value))
+    _read_dates(store, graphs, by_iri, sources)
+    for p in partnerships.values():
+        p.kinds.sort()
+        p.starts.sort(key=lambda d: (d.date, d.event))
+        p.ends.sort(key=lambda d: (d.date, d.event))
+        p.sources.sort(key=lambda s: s.iri)
+    return OurGraph(places, dict(sorted(partnerships.items(), key=lambda kv: (key_order(kv[0][0]), key_order(kv[0][1])))))
+
+
+def _read_places(store: ox.Store, graphs: list[str]) -> dict[str, Place]:
+    """Places with a QID: the first English label, country and centroid, and every label language."""
     places: dict[str, Place] = {}
     for row in _rows(store, graphs, """
         SELECT ?place ?qid ?label ?countryQid ?wkt WHERE {
@@ -160,43 +173,49 @@ def read(store: ox.Store, graphs: list[str]) -> OurGraph:
             place.country_qid = row["countryQid"].value
         if row["wkt"] is not None and place.point is None:
             place.point = parse_point(row["wkt"].value)
-
     for row in _rows(store, graphs, "SELECT DISTINCT ?qid (LCASE(LANG(?l)) AS ?lang) WHERE { ?place cg:qid ?qid ; rdfs:label ?l }"):
         if row["qid"].value in places and row["lang"].value:
             places[row["qid"].value].languages.add(row["lang"].value)
-    sources = _read_sources(store, graphs)
-    partnerships: dict[tuple[str, str], Partnership] = {}
-    by_iri: dict[str, Partnership] = {}
+    return places
+
+
+def _read_pairs(store: ox.Store, graphs: list[str]) -> tuple[dict[tuple[str, str], Partnership], dict[str, Partnership]]:
+    """Partnerships between two places with QIDs, one per pair (by pair, and by each IRI that states it)."""
     parties: dict[str, set[str]] = {}
     in_graph: dict[str, set[str]] = {}
-    for row in store.query(_HEAD + """
+    for row in select(store, _HEAD + """
         SELECT ?p ?qid ?g WHERE { GRAPH ?g { ?p cg:party ?place } ?place cg:qid ?qid }""",
-                           use_default_graph_as_union=True):
+                      use_default_graph_as_union=True):
         if row["g"].value not in graphs:
             continue
         parties.setdefault(row["p"].value, set()).add(row["qid"].value)
         in_graph.setdefault(row["p"].value, set()).add(row["g"].value)
+    partnerships: dict[tuple[str, str], Partnership] = {}
+    by_iri: dict[str, Partnership] = {}
     for iri, qids in sorted(parties.items()):
         if len(qids) != 2:
             continue  # not a pair of places with QIDs: nothing Wikidata's P190 could say
-        pair = sorted_pair(*qids)
+        pair = ordered_pair(*qids)
         p = partnerships.get(pair)
         if p is None:
             p = partnerships[pair] = Partnership(iri, pair)
         p.graphs |= in_graph[iri]
         by_iri[iri] = p
+    return partnerships, by_iri
+
+
+def _read_kinds(store: ox.Store, graphs: list[str], by_iri: dict[str, Partnership]) -> None:
     for row in _rows(store, graphs, """
         SELECT DISTINCT ?p ?kind WHERE { ?p cg:party ?x . { ?p cg:kind ?kind } UNION { ?p a ?kind } }"""):
         p = by_iri.get(row["p"].value)
-        if p is not None and str(row["kind"].value).startswith(str(CG)):
+        if p is not None and row["kind"].value.startswith(CG):
             name = _local(row["kind"].value)
             if name not in p.kinds:
                 p.kinds.append(name)
-    for row in _rows(store, graphs, """
-        SELECT DISTINCT ?p ?src WHERE { ?p cg:party ?x ; prov:wasDerivedFrom ?src }"""):
-        p = by_iri.get(row["p"].value)
-        if p is not None:
-            p.sources.append(sources.get(row["src"].value) or SourceRef(row["src"].value))
+
+
+def _read_dates(store: ox.Store, graphs: list[str], by_iri: dict[str, Partnership], sources: dict[str, SourceRef]) -> None:
+    """Formalisation and termination dates, each with its qualifier and sources."""
     for row in _rows(store, graphs, """
         SELECT DISTINCT ?p ?e ?type ?date ?qualifier ?src WHERE {
           VALUES ?type { cg:Formalisation cg:Termination }
@@ -212,7 +231,7 @@ def read(store: ox.Store, graphs: list[str]) -> OurGraph:
         date = PreciseDate.from_xsd(lit.value, lit.datatype.value)
         if date is None:
             raise BadInput(f"{row['e'].value}: cg:date {lit} is not xsd:date, xsd:gYearMonth or xsd:gYear; fix the data")
-        target = p.starts if row["type"].value == str(CG.Formalisation) else p.ends
+        target = p.starts if row["type"].value == CG.Formalisation.value else p.ends
         existing = next((d for d in target if d.event == row["e"].value), None)
         if existing is None:
             qualifier = _local(row["qualifier"].value) if row["qualifier"] is not None else None
@@ -220,12 +239,6 @@ def read(store: ox.Store, graphs: list[str]) -> OurGraph:
             target.append(existing)
         if row["src"] is not None:
             existing.sources.append(sources.get(row["src"].value) or SourceRef(row["src"].value))
-    for p in partnerships.values():
-        p.kinds.sort()
-        p.starts.sort(key=lambda d: (d.date, d.event))
-        p.ends.sort(key=lambda d: (d.date, d.event))
-        p.sources.sort(key=lambda s: s.iri)
-    return OurGraph(places, dict(sorted(partnerships.items(), key=lambda kv: (qid_order(kv[0][0]), qid_order(kv[0][1])))))
 
 
 def _read_sources(store: ox.Store, graphs: list[str]) -> dict[str, SourceRef]:
@@ -250,4 +263,4 @@ def _read_sources(store: ox.Store, graphs: list[str]) -> dict[str, SourceRef]:
     return out
 
 
-__all__ = ["OurGraph", "Place", "Partnership", "OurDate", "SourceRef", "load", "read", "parse_point", "qid_order", "sorted_pair"]
+__all__ = ["OurGraph", "Place", "Partnership", "OurDate", "SourceRef", "load", "read", "parse_point"]

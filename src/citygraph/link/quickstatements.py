@@ -18,11 +18,11 @@ Written for an editor to review and submit by hand; citygraph never sends them a
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..errors import BadInput
-from .ours import WORLD_GRAPH, OurDate, OurGraph, Partnership, SourceRef, qid_order
+from .. import atomic
+from ..ids import key_order
+from .ours import WORLD_GRAPH, OurDate, OurGraph, Partnership, SourceRef
 
 
 def _text(value: str) -> str | None:
@@ -78,20 +78,13 @@ def commands(ours: OurGraph, result: dict) -> tuple[list[str], list[str]]:
         subjects = [a, b] if category == "only_here" else item["wikidata"]["stated_on"]
         for s in subjects:
             o = b if s == a else a
-            lines.append(((qid_order(a), qid_order(b), s != a), f"{s}\tP190\t{o}{qualifier}{ref}"))
+            lines.append(((key_order(a), key_order(b), s != a), f"{s}\tP190\t{o}{qualifier}{ref}"))
     return [line for _key, line in sorted(lines)], notes
 
 
 def write(path: Path, lines: list[str]) -> None:
     """Write atomically: a temp file beside the target, then rename."""
-    path = Path(path)
-    if path.is_dir():
-        raise BadInput(f"--quickstatements {path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise BadInput(f"--quickstatements {path}: folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, "".join(line + "\n" for line in lines), option="--quickstatements")
 
 
 __all__ = ["commands", "write", "reference"]

@@ -14,25 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..ids import key_order, ordered_pair
+from ..namespaces import WD, WIKIBASE, WIKIDATA_PREFIXES, sparql_prefixes
 from .client import WikidataClient
 from .dates import PreciseDate
-from .ours import parse_point, qid_order, sorted_pair
+from .ours import parse_point
 
-WD = "http://www.wikidata.org/entity/"
-WIKIBASE = "http://wikiba.se/ontology#"
-DEPRECATED = WIKIBASE + "DeprecatedRank"
-RANK_NAMES = {WIKIBASE + "PreferredRank": "preferred", WIKIBASE + "NormalRank": "normal", DEPRECATED: "deprecated"}
+DEPRECATED = WIKIBASE.DeprecatedRank.value
+RANK_NAMES = {WIKIBASE.PreferredRank.value: "preferred", WIKIBASE.NormalRank.value: "normal", DEPRECATED: "deprecated"}
 
-PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX p: <http://www.wikidata.org/prop/>
-PREFIX ps: <http://www.wikidata.org/prop/statement/>
-PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
-PREFIX pqv: <http://www.wikidata.org/prop/qualifier/value/>
-PREFIX wikibase: <http://wikiba.se/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
+PREFIXES = sparql_prefixes(WIKIDATA_PREFIXES)
 
 ITEMS_QUERY = PREFIXES + """SELECT ?item ?exists ?redirect ?label ?country ?coord WHERE {
   {values}
@@ -120,7 +111,7 @@ class WdTies:
         out: dict[tuple[str, str], list[WdStatement]] = {}
         for st in self.statements.values():
             if st.deprecated == include_deprecated:
-                out.setdefault(sorted_pair(st.subject, st.object), []).append(st)
+                out.setdefault(ordered_pair(st.subject, st.object), []).append(st)
         for sts in out.values():
             sts.sort(key=lambda s: s.iri)
         return out
@@ -148,7 +139,7 @@ def fetch_items(client: WikidataClient, qids: list[str]) -> dict[str, WdItem]:
             if point and point not in item.points:
                 item.points.append(point)
     for item in items.values():
-        item.countries.sort(key=qid_order)
+        item.countries.sort(key=key_order)
         item.points.sort()
     return items
 
@@ -172,11 +163,11 @@ def fetch_ties(client: WikidataClient, cities: list[str]) -> WdTies:
         if st is None:
             rank = RANK_NAMES.get(row.get("rank", {}).get("value", ""), "normal")
             st = statements[iri] = WdStatement(iri, subject, obj, rank, object_as_stated=as_stated)
-        for key, target in (("start", st.starts), ("end", st.ends)):
+        for key, dates in (("start", st.starts), ("end", st.ends)):
             if key in row and f"{key}Precision" in row:
                 date = PreciseDate.from_wikidata(row[key]["value"], row[f"{key}Precision"]["value"])
-                if date and date not in target:
-                    target.append(date)
+                if date and date not in dates:
+                    dates.append(date)
         for qid, var in ((subject, "subjectLabel"), (obj, "objectLabel")):
             if var in row:
                 labels.setdefault(qid, row[var]["value"])

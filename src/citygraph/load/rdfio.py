@@ -13,24 +13,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from .. import formats
 from ..errors import BadInput
 from ..namespaces import BASE
 
 # RDF 1.1 §3.5: blank nodes are replaced by IRIs under a well-known path ("Skolem IRIs").
 SKOLEM_BASE = BASE + ".well-known/genid/"
 
-FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
+FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = formats.rdf_formats_by_suffix()
 
 
 def format_for(path: Path) -> ox.RdfFormat:

@@ -1,15 +1,24 @@
-"""Locates the packaged ontology/, data/ and queries/ folders.
+"""Where things live: the packaged ontology/, data/ and queries/ folders, and the user's cache.
 
 In a wheel they are shipped as package data under citygraph/_packaged/; in a source checkout
-(or an editable install) they are the top-level folders of the repository.
+(or an editable install) they are the top-level folders of the repository. The cache (built
+graphs, Wikidata answers) is $CITYGRAPH_CACHE_DIR, or ~/.cache/citygraph.
 """
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
 _KINDS = ("ontology", "data", "queries")
+CACHE_ENV = "CITYGRAPH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """$CITYGRAPH_CACHE_DIR, or ~/.cache/citygraph."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
 
 
 def _root_for(kind: str) -> Path:
@@ -45,11 +54,6 @@ def ontology_files() -> list[Path]:
 
 def shapes_files() -> list[Path]:
     return sorted(ontology_dir().rglob("*.shapes.ttl"))
-
-
-def alignment_files() -> list[Path]:
-    root = ontology_dir() / "alignments"
-    return sorted(root.rglob("*.ttl")) if root.is_dir() else []
 
 
 def context_file() -> Path:

@@ -15,15 +15,15 @@ them all (VoID + DCAT); SHA256SUMS lists a checksum for each file.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import atomic
 from ..errors import BadInput
+from ..formats import BY_NAME, Format
 from ..namespaces import PREFIXES
 
 TURTLE = "citygraph.ttl"
@@ -33,13 +33,10 @@ TRIG = "citygraph.trig"
 VOID = "void.ttl"
 CHECKSUMS = "SHA256SUMS"
 
-# File name -> IANA media type; feeds the VoID/DCAT distributions and the README.
-MEDIA_TYPES: dict[str, str] = {
-    TURTLE: "text/turtle",
-    NTRIPLES: "application/n-triples",
-    JSONLD: "application/ld+json",
-    TRIG: "application/trig",
-}
+# File name -> its format in citygraph.formats; feeds the VoID/DCAT distributions and the README.
+DUMP_FORMATS: dict[str, Format] = {TURTLE: BY_NAME["turtle"], NTRIPLES: BY_NAME["ntriples"], JSONLD: BY_NAME["jsonld"],
+                                   TRIG: BY_NAME["trig"]}
+MEDIA_TYPES: dict[str, str] = {name: f.media_type for name, f in DUMP_FORMATS.items()}
 
 Writer = Callable[[object, Path], None]
 
@@ -64,11 +61,6 @@ def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
     return b"".join(dict.fromkeys(lines))  # drops repeats, keeps the order
 
 
-def ntriples(store: ox.Store, graphs: Iterable[str]) -> bytes:
-    """The union of `graphs` as sorted, de-duplicated N-Triples."""
-    return union_lines(graph_lines(store, g) for g in graphs)
-
-
 def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
     """N-Quads from each graph's sorted N-Triples lines: graphs in IRI order."""
     out: list[bytes] = []
@@ -76,11 +68,6 @@ def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
         tail = f" <{g}> .\n".encode()
         out.extend(line[:-3] + tail for line in lines_by_graph[g])  # lines end with b" .\n"
     return b"".join(out)
-
-
-def nquads(store: ox.Store, graphs: Iterable[str]) -> bytes:
-    """The named `graphs` as N-Quads: graphs in IRI order, each graph's lines sorted."""
-    return nquads_from({g: graph_lines(store, g) for g in set(graphs)})
 
 
 def ordered_prefixes(data: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
@@ -110,11 +97,6 @@ def serialize_jsonld(nt: bytes, context: dict | None = None) -> bytes:
     return to_jsonld(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), context)  # quads: subject/predicate/object suffice
 
 
-def sorted_triples(store: ox.Store, graphs: Iterable[str]) -> list[ox.Triple]:
-    """The union of `graphs` as triples in dump order (sorted, de-duplicated)."""
-    return [q.triple for q in ox.parse(ntriples(store, graphs), format=ox.RdfFormat.N_TRIPLES)]
-
-
 def dataset_graphs(built) -> list[str]:
     """Every named graph of the built store (the TriG dump keeps each apart)."""
     return sorted(g.value for g in built.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -139,12 +121,6 @@ def write_checksums(folder: Path) -> None:
 
 # --- the atomic folder swap -------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def check_replaceable(out: Path) -> None:
     """Refuse to replace anything but a folder of earlier dumps (never `--out ~` by accident)."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
@@ -154,32 +130,6 @@ def check_replaceable(out: Path) -> None:
             f"--out {out}: folder is not empty and holds no earlier citygraph dumps (no {CHECKSUMS}); "
             "it would be replaced as a whole, so choose an empty or new folder"
         )
-
-
-def staging_folder(out: Path) -> Path:
-    """A new, empty sibling of `out` with the permissions a plain mkdir would give."""
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; the published folder is shared
-    return staging
-
-
-def replace_folder_atomically(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out`; if that fails, `out` is as it was."""
-    out = Path(out)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.rename(out, old)
-        try:
-            os.rename(staging, out)
-        except BaseException:
-            os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staging, out)
 
 
 # --- all dumps --------------------------------------------------------------------------------
@@ -211,12 +161,12 @@ def write_dumps(built, out: Path, writers: Sequence[Writer] | None = None) -> Pa
     out = Path(out).resolve()
     check_replaceable(out)
     try:
-        staging = staging_folder(out)
+        staging = atomic.staging_folder(out)
     except OSError as err:
         raise BadInput(f"--out {out}: cannot create a folder beside it: {err.strerror}") from None
     try:
         write_files(built, staging, writers or ())
-        replace_folder_atomically(staging, out)
+        atomic.replace_folder(staging, out)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
         raise BadInput(f"--out {out}: cannot write the dumps: {err}; the folder is left as it was") from None

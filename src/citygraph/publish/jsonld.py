@@ -18,15 +18,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from ..errors import BadInput
 from ..load import resources
+from ..namespaces import RDF, XSD
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE = RDF.type.value
+XSD_STRING = XSD.string.value
 
 
 def load_context(path: Path | None = None) -> dict:
@@ -124,27 +125,35 @@ class Compactor:
         types = [self.iri(o.value) for p, o in pairs if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
         if types:
             out[self.type_key] = types[0] if len(types) == 1 else types
-        props: dict[str, list] = {}
+        props = self._properties(pairs)
+        for key in sorted(props):
+            vals = props[key]
+            out[key] = vals[0] if isinstance(vals, list) and len(vals) == 1 else vals
+        return out
+
+    def _properties(self, pairs: list[tuple]) -> dict[str, Any]:
+        """Property key -> a list of values, or a language map, for every pair but rdf:type to an IRI."""
+        props: dict[str, Any] = {}
         lang_maps: dict[str, dict[str, list]] = {}
         for p, o in pairs:
             if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
                 continue
             term = self.terms.get(p.value)
-            if term and term.container == "@language" and isinstance(o, ox.Literal) and (
-                o.language or (o.datatype.value == XSD_STRING and term.coerce is None)
-            ):
+            if term and self._in_language_map(term, o):
                 lang_maps.setdefault(term.name, {}).setdefault(o.language or "@none", []).append(o.value)
-                continue
-            if term and term.container is None:
+            elif term and term.container is None:
                 props.setdefault(term.name, []).append(self.node_ref(o, term.coerce))
             else:
                 props.setdefault(self.iri(p.value), []).append(self.node_ref(o, None))
         for key, by_lang in lang_maps.items():
             props[key] = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
-        for key in sorted(props):
-            vals = props[key]
-            out[key] = vals[0] if isinstance(vals, list) and len(vals) == 1 else vals
-        return out
+        return props
+
+    @staticmethod
+    def _in_language_map(term, o) -> bool:
+        """A tagged (or plain, uncoerced) string of a term whose container is @language."""
+        return term.container == "@language" and isinstance(o, ox.Literal) and bool(
+            o.language or (o.datatype.value == XSD_STRING and term.coerce is None))
 
     def _subject(self, subject) -> str:
         if isinstance(subject, ox.BlankNode):
@@ -168,4 +177,4 @@ def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
         lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
     head = json.dumps(context["@context"], ensure_ascii=False, indent=2)
     body = ",\n".join(lines)
-    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode("utf-8")
+    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode()

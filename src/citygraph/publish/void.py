@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__
+from ..formats import BY_NAME
 from ..load import resources
+from ..load.store import select
 from ..namespaces import (
     CG,
-    DATASET_IRI,
+    DATASET,
     DCAT,
     DCTERMS,
     GRAPH,
@@ -32,21 +33,20 @@ from ..namespaces import (
     XSD,
     data_graph,
 )
+from ..version import __version__
 
 FORMATS = {  # dump file -> W3C format IRI (http://www.w3.org/ns/formats/)
-    "citygraph.ttl": "http://www.w3.org/ns/formats/Turtle",
-    "citygraph.nt": "http://www.w3.org/ns/formats/N-Triples",
-    "citygraph.jsonld": "http://www.w3.org/ns/formats/JSON-LD",
-    "citygraph.trig": "http://www.w3.org/ns/formats/TriG",
+    name: BY_NAME[fmt].w3c_iri for name, fmt in (("citygraph.ttl", "turtle"), ("citygraph.nt", "ntriples"),
+                                                ("citygraph.jsonld", "jsonld"), ("citygraph.trig", "trig"))
 }
 IANA = "https://www.iana.org/assignments/media-types/"
-DCAT_VERSION = str(DCAT) + "version"  # DCAT 3; rdflib's closed DCAT namespace predates it
+DCAT_VERSION = DCAT.version  # DCAT 3
 
 GRAPH_ROLES = {
-    str(GRAPH_ONTOLOGY): "The OWL ontology and SKOS vocabularies, as asserted.",
-    str(GRAPH_SHAPES): "The SHACL shapes the data is validated against (in the TriG dump only).",
-    str(GRAPH_INFERRED): "Triples entailed by the OWL 2 RL closure of ontology and data, not asserted by any source.",
-    str(GRAPH_ENRICHMENT): "Facts fetched from Wikidata by `citygraph link enrich`; neither reasoned over nor validated.",
+    GRAPH_ONTOLOGY.value: "The OWL ontology and SKOS vocabularies, as asserted.",
+    GRAPH_SHAPES.value: "The SHACL shapes the data is validated against (in the TriG dump only).",
+    GRAPH_INFERRED.value: "Triples entailed by the OWL 2 RL closure of ontology and data, not asserted by any source.",
+    GRAPH_ENRICHMENT.value: "Facts fetched from Wikidata by `citygraph link enrich`; neither reasoned over nor validated.",
 }
 
 
@@ -61,8 +61,8 @@ def _role(graph: str) -> str:
     return "A named graph of the build."
 
 
-def _n(iri) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
+def _n(iri: str | ox.NamedNode) -> ox.NamedNode:
+    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(iri)
 
 
 def _lit(value, datatype=None, language=None) -> ox.Literal:
@@ -84,31 +84,31 @@ def _relative(path: Path) -> str:
 def graph_files(built) -> dict[str, list[str]]:
     """Named graph IRI -> the files it was loaded from (relative, sorted)."""
     out = {
-        str(GRAPH_ONTOLOGY): [_relative(p) for p in resources.ontology_files()],
-        str(GRAPH_SHAPES): [_relative(p) for p in resources.shapes_files()],
+        GRAPH_ONTOLOGY.value: [_relative(p) for p in resources.ontology_files()],
+        GRAPH_SHAPES.value: [_relative(p) for p in resources.shapes_files()],
     }
     for key, files in (built.sources or {}).items():
-        graph = key if "://" in key else str(data_graph(key))
+        graph = key if "://" in key else data_graph(key).value
         out[graph] = sorted(_relative(p) for p in files)
     return out
 
 
 def _licence(store: ox.Store) -> list[ox.NamedNode]:
-    q = f"SELECT DISTINCT ?l WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?o a <{OWL.Ontology}> ; <{DCTERMS.license}> ?l }} }}"
-    return sorted((r["l"] for r in store.query(q) if isinstance(r["l"], ox.NamedNode)), key=lambda n: n.value)
+    q = f"SELECT DISTINCT ?l WHERE {{ GRAPH {GRAPH_ONTOLOGY} {{ ?o a {OWL.Ontology} ; {DCTERMS.license} ?l }} }}"
+    return sorted((r["l"] for r in select(store, q) if isinstance(r["l"], ox.NamedNode)), key=lambda n: n.value)
 
 
 def _source_documents(store: ox.Store, graphs: list[str]) -> list[ox.NamedNode]:
     values = " ".join(f"<{g}>" for g in graphs)
-    q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a <{CG.Source}> }} }}"
-    return sorted((r["s"] for r in store.query(q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
+    q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a {CG.Source} }} }}"
+    return sorted((r["s"] for r in select(store, q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
 
 
 def description(built, folder: Path, triples: int) -> list[ox.Triple]:
     """The VoID/DCAT triples for the dumps in `folder` (which must already be written)."""
     from .dump import MEDIA_TYPES, sha256_file
 
-    ds = _n(DATASET_IRI)
+    ds = DATASET
     out: list[ox.Triple] = []
 
     def add(s, p, o):
@@ -147,8 +147,8 @@ def description(built, folder: Path, triples: int) -> list[ox.Triple]:
         path = Path(folder) / name
         if not path.is_file():
             continue
-        dist = _n(f"{DATASET_IRI}/{name}")
-        checksum = _n(f"{DATASET_IRI}/{name}#sha256")
+        dist = _n(f"{DATASET.value}/{name}")
+        checksum = _n(f"{DATASET.value}/{name}#sha256")
         add(ds, DCAT.distribution, dist)
         add(dist, RDF.type, _n(DCAT.Distribution))
         add(dist, DCTERMS.title, _lit(name))

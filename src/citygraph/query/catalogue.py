@@ -139,43 +139,11 @@ def parse_query(text: str, name: str, path: Path | None = None) -> StoredQuery:
 
 
 def _parameters(declared, text: str, where: str) -> list[Parameter]:
+    """The header's declared parameters, each checked against the grlc-named variable it binds."""
     if not isinstance(declared, dict):
         raise BadInput(f"{where}: 'parameters' must map each parameter name to its type, default and description")
-    used: dict[str, tuple[str, bool, str | None]] = {}
-    for kind, value, start, _end, _depth in _tokens(text):
-        if kind != "var":
-            continue
-        m = _VAR_RE.fullmatch(value)
-        if m:
-            used.setdefault(m.group(2), (value[1:], m.group(1) == "_", m.group(3)))
-    out = []
-    for name, spec in declared.items():
-        if spec is None or isinstance(spec, str):
-            spec = {"type": spec}
-        if not isinstance(spec, dict):
-            raise BadInput(f"{where}: parameter {name!r}: give a mapping with type, default, description")
-        extra = set(spec) - PARAMETER_KEYS
-        if extra:
-            raise BadInput(f"{where}: parameter {name!r}: unknown key(s) {', '.join(sorted(map(str, extra)))}; allowed: {', '.join(sorted(PARAMETER_KEYS))}")
-        ptype = spec.get("type")
-        if ptype not in TYPES:
-            raise BadInput(f"{where}: parameter {name!r}: unknown type {ptype!r}; use one of {', '.join(TYPES)}")
-        if name in RESERVED_NAMES:
-            raise BadInput(f"{where}: parameter name {name!r} is reserved for run_query's own options; rename it")
-        if name not in used:
-            raise BadInput(f"{where}: parameter {name!r} is declared in the header but the query has no ?_{name}_{TYPES[ptype][0]} or ?__{name}_{TYPES[ptype][0]}")
-        variable, required, suffix = used.pop(name)
-        if suffix is not None and suffix != TYPES[ptype][0]:
-            raise BadInput(f"{where}: parameter {name!r} is declared {ptype} but its variable ?{variable} says {suffix}; name it ?{'_' if required else '__'}{name}_{TYPES[ptype][0]}")
-        default = None
-        if spec.get("default") is not None:
-            default = parse_value(ptype, str(spec["default"]), f"{where}: default of parameter {name!r}")
-        example = None
-        if spec.get("example") is not None:
-            example = str(spec["example"])
-            parse_value(ptype, example, f"{where}: example of parameter {name!r}")
-        out.append(Parameter(name=name, variable=variable, type=ptype, required=required and default is None,
-                             default=default, description=str(spec.get("description") or "").strip(), example=example))
+    used = _parameter_variables(text)
+    out = [_parameter(name, spec, used, where) for name, spec in declared.items()]
     if used:
         first = next(iter(used.values()))[0]
         raise BadInput(f"{where}: ?{first} looks like a parameter (grlc naming) but the header does not declare "
@@ -185,6 +153,52 @@ def _parameters(declared, text: str, where: str) -> list[Parameter]:
             if re.search(r"[?$]" + re.escape(p.variable) + r"\b", text[start:end]):
                 raise BadInput(f"{where}: parameter ?{p.variable} is used inside a sub-query; parameters are bound on the outer WHERE group, so use it there")
     return out
+
+
+def _parameter_variables(text: str) -> dict[str, tuple[str, bool, str | None]]:
+    """parameter name -> (variable, required, type suffix) for every grlc-named variable of the query."""
+    used: dict[str, tuple[str, bool, str | None]] = {}
+    for kind, value, _start, _end, _depth in _tokens(text):
+        m = _VAR_RE.fullmatch(value) if kind == "var" else None
+        if m:
+            used.setdefault(m.group(2), (value[1:], m.group(1) == "_", m.group(3)))
+    return used
+
+
+def _parameter_spec(name: str, spec, where: str) -> tuple[dict, str]:
+    """A parameter's header entry as a mapping with a known type: (spec, type)."""
+    if spec is None or isinstance(spec, str):
+        spec = {"type": spec}
+    if not isinstance(spec, dict):
+        raise BadInput(f"{where}: parameter {name!r}: give a mapping with type, default, description")
+    extra = set(spec) - PARAMETER_KEYS
+    if extra:
+        raise BadInput(f"{where}: parameter {name!r}: unknown key(s) {', '.join(sorted(map(str, extra)))}; allowed: {', '.join(sorted(PARAMETER_KEYS))}")
+    ptype = spec.get("type")
+    if ptype not in TYPES:
+        raise BadInput(f"{where}: parameter {name!r}: unknown type {ptype!r}; use one of {', '.join(TYPES)}")
+    if name in RESERVED_NAMES:
+        raise BadInput(f"{where}: parameter name {name!r} is reserved for run_query's own options; rename it")
+    return spec, ptype
+
+
+def _parameter(name: str, spec, used: dict[str, tuple[str, bool, str | None]], where: str) -> Parameter:
+    """One declared parameter, matched with (and removed from) the query's `used` variables."""
+    spec, ptype = _parameter_spec(name, spec, where)
+    if name not in used:
+        raise BadInput(f"{where}: parameter {name!r} is declared in the header but the query has no ?_{name}_{TYPES[ptype][0]} or ?__{name}_{TYPES[ptype][0]}")
+    variable, required, suffix = used.pop(name)
+    if suffix is not None and suffix != TYPES[ptype][0]:
+        raise BadInput(f"{where}: parameter {name!r} is declared {ptype} but its variable ?{variable} says {suffix}; name it ?{'_' if required else '__'}{name}_{TYPES[ptype][0]}")
+    default = None
+    if spec.get("default") is not None:
+        default = parse_value(ptype, str(spec["default"]), f"{where}: default of parameter {name!r}")
+    example = None
+    if spec.get("example") is not None:
+        example = str(spec["example"])
+        parse_value(ptype, example, f"{where}: example of parameter {name!r}")
+    return Parameter(name=name, variable=variable, type=ptype, required=required and default is None,
+                     default=default, description=str(spec.get("description") or "").strip(), example=example)
 
 
 def _check_syntax(text: str, where: str, federated: bool) -> None:

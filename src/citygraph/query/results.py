@@ -19,8 +19,9 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from ..errors import BadInput, RemoteError
+from ..namespaces import XSD
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD.string.value
 SELECT_FORMS = ("SELECT", "ASK")
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
@@ -39,7 +40,7 @@ class Result:
 
     def dicts(self) -> list[dict]:
         """Rows as {variable: Python value}: IRIs as strings, literals as their text (numbers as numbers)."""
-        return [{v: python_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+        return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
 
 
 def python_value(term):
@@ -82,13 +83,12 @@ def run_local(text: str, store: ox.Store, form: str = "SELECT") -> Result:
 
 def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) -> Result:
     """Run on a SPARQL 1.1 endpoint through SPARQLWrapper; any HTTP/network failure -> RemoteError."""
-    import socket
     import urllib.error
 
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from .. import __version__
+    from ..version import __version__
 
     client = SPARQLWrapper(endpoint, agent=f"citygraph/{__version__} (stored queries; https://w3id.org/citygraph)")
     client.setQuery(text)
@@ -108,7 +108,7 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
         raise RemoteError(f"{endpoint}: HTTP {err.code} {err.reason}; check the endpoint URL") from None
     except urllib.error.URLError as err:
         raise RemoteError(f"{endpoint}: cannot reach the endpoint ({err.reason}); check the URL and that the server runs") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
     except (OSError, ValueError) as err:
         raise RemoteError(f"{endpoint}: request failed: {err}") from None
@@ -243,7 +243,7 @@ def write_json(result: Result) -> str:
     if result.form == "ASK":
         doc = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
         doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -271,7 +271,7 @@ def write_xml(result: Result) -> str:
         out += ["  </head>", "  <results>"]
         for row in result.rows:
             out.append("    <result>")
-            out += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(result.variables, row) if t is not None]
+            out += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(result.variables, row, strict=True) if t is not None]
             out.append("    </result>")
         out.append("  </results>")
     out.append("</sparql>")

@@ -56,9 +56,8 @@ def outer_group_start(text: str) -> int | None:
                 form = up
             elif up == "WHERE" and form is not None:
                 after_where = True
-        elif kind == "open" and form is not None:
-            if after_where or form in ("SELECT", "ASK"):
-                return end
+        elif kind == "open" and form is not None and (after_where or form in ("SELECT", "ASK")):
+            return end
     return None
 
 
@@ -66,7 +65,7 @@ def _subquery_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of nested SELECT sub-queries (their braces included)."""
     spans = []
     toks = list(_tokens(text))
-    for i, (kind, value, start, _end, depth) in enumerate(toks):
+    for i, (kind, value, _start, _end, depth) in enumerate(toks):
         if kind == "word" and value.upper() == "SELECT" and depth > 0:
             # the enclosing '{' is the last open brace before this token at depth-1
             opener = next(t for t in reversed(toks[:i]) if t[0] == "open" and t[4] == depth - 1)

@@ -4,15 +4,14 @@ serialise terms to SPARQL ourselves (never user text pasted into a query)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from ..namespaces import PREFIXES
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..namespaces import PREFIXES, VOCAB, XSD
 
 # Declared type -> (grlc variable suffix, what a value looks like).
 TYPES: dict[str, tuple[str, str]] = {
@@ -29,7 +28,7 @@ TYPES: dict[str, tuple[str, str]] = {
 
 # The project prefixes plus the vocabularies' own, for reading and showing IRIs.
 DISPLAY_PREFIXES: dict[str, str] = dict(PREFIXES) | {
-    name: f"https://w3id.org/citygraph/vocab/{name}/" for name in ("role", "field", "document", "measure", "criterion")
+    name: f"{VOCAB}{name}/" for name in ("role", "field", "document", "measure", "criterion")
 }
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -56,48 +55,59 @@ def _iri(text: str, where: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
 
+def _matching(pattern: str, text: str) -> str:
+    """`text` stripped, if it matches `pattern` whole; else ValueError."""
+    v = text.strip()
+    if not re.fullmatch(pattern, v):
+        raise ValueError(text)
+    return v
+
+
+def _date(text: str) -> ox.Literal:
+    v = _matching(r"\d{4}-\d{2}-\d{2}", text)
+    date.fromisoformat(v)  # a real day of a real month
+    return ox.Literal(v, datatype=XSD.date)
+
+
+def _decimal(text: str) -> ox.Literal:
+    s = format(Decimal(_matching(r"[+-]?(\d+(\.\d*)?|\.\d+)", text)), "f")
+    return ox.Literal(s if "." in s else s + ".0", datatype=XSD.decimal)
+
+
+def _boolean(text: str) -> ox.Literal:
+    v = _matching(r"(?i)true|false|1|0", text).lower()
+    return ox.Literal("true" if v in ("true", "1") else "false", datatype=XSD.boolean)
+
+
+def _lang_string(text: str) -> ox.Literal:
+    body, sep, lang = text.rpartition("@")
+    if not sep or not _LANG.match(lang):
+        raise ValueError(text)
+    return ox.Literal(body, language=lang)
+
+
+# Declared type -> the term its text reads as (ValueError when it does not); iri apart (it names `where`).
+_PARSERS: dict[str, Callable[[str], ox.Literal]] = {
+    "date": _date,
+    "gYear": lambda text: ox.Literal(_matching(r"\d{4}", text), datatype=XSD.gYear),
+    "gYearMonth": lambda text: ox.Literal(_matching(r"\d{4}-(0[1-9]|1[0-2])", text), datatype=XSD.gYearMonth),
+    "integer": lambda text: ox.Literal(str(int(_matching(r"[+-]?\d{1,18}", text))), datatype=XSD.integer),
+    "decimal": _decimal,
+    "boolean": _boolean,
+    "string": ox.Literal,
+    "langString": _lang_string,
+}
+
+
 def parse_value(ptype: str, text: str, where: str):
     """The RDF term for `text` read as `ptype`; BadInput naming `where` and the expected form."""
     try:
         if _CONTROL.search(text):
-            raise ValueError
+            raise ValueError(text)
         if ptype == "iri":
             return _iri(text, where)
-        v = text.strip()
-        if ptype == "date":
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-                raise ValueError
-            date.fromisoformat(v)
-            return ox.Literal(v, datatype=ox.NamedNode(XSD + "date"))
-        if ptype == "gYear":
-            if not re.fullmatch(r"\d{4}", v):
-                raise ValueError
-            return ox.Literal(v, datatype=ox.NamedNode(XSD + "gYear"))
-        if ptype == "gYearMonth":
-            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
-                raise ValueError
-            return ox.Literal(v, datatype=ox.NamedNode(XSD + "gYearMonth"))
-        if ptype == "integer":
-            if not re.fullmatch(r"[+-]?\d{1,18}", v):
-                raise ValueError
-            return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
-        if ptype == "decimal":
-            if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", v):
-                raise ValueError
-            d = Decimal(v)
-            s = format(d, "f")
-            return ox.Literal(s if "." in s else s + ".0", datatype=ox.NamedNode(XSD + "decimal"))
-        if ptype == "boolean":
-            if v.lower() not in ("true", "false", "1", "0"):
-                raise ValueError
-            return ox.Literal("true" if v.lower() in ("true", "1") else "false", datatype=ox.NamedNode(XSD + "boolean"))
-        if ptype == "string":
-            return ox.Literal(text)
-        if ptype == "langString":
-            body, sep, lang = text.rpartition("@")
-            if not sep or not _LANG.match(lang):
-                raise ValueError
-            return ox.Literal(body, language=lang)
+        if ptype in _PARSERS:
+            return _PARSERS[ptype](text)
     except (ValueError, InvalidOperation):
         pass
     raise BadInput(f"{where}: {text!r} is not a valid {ptype}; expected {TYPES[ptype][1]}")
@@ -122,7 +132,7 @@ def sparql_term(term) -> str:
             if not _LANG.match(term.language):
                 raise BadInput(f"bad language tag {term.language!r}")
             return f"{body}@{term.language}"
-        if term.datatype.value == XSD + "string":
+        if term.datatype == XSD.string:
             return body
         return f"{body}^^{sparql_term(term.datatype)}"
     raise BadInput(f"cannot bind {term!r}: only IRIs and literals are parameters")

@@ -25,6 +25,7 @@ types plain literals as xsd:string, so it would not match the reference.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,10 +36,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
-from ..namespaces import GRAPH_INFERRED
-
-REASONERS = ("fast", "owlrl")
-DEFAULT_REASONER = "fast"
+from ..namespaces import GRAPH_INFERRED, ID
+from . import DEFAULT_REASONER, REASONERS
 
 _META_NAMESPACES = (str(OWL), str(RDF), str(RDFS), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}
@@ -75,17 +74,53 @@ def is_useful(s, p, o) -> bool:
         return False
     if p_iri in (str(RDFS.subClassOf), str(OWL.equivalentClass)) and o_iri in _TOP_IRIS:
         return False
-    if o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS:
-        return False  # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
-    return True
+    # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
+    return not (o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS)
 
 
-def closure_owlrl(graph: rdflib.Graph) -> set[tuple]:
+# One triple representation inside the reasoner: a key (s, p, o) with IRIs as plain str (cheap
+# to hash and compare) and literals and blank nodes as pyoxigraph terms. rdflib appears only at
+# owlrl's door (`_owlrl_keys`); pyoxigraph quads only when the result goes into the store.
+Term = str | ox.Literal | ox.BlankNode
+Key = tuple[Term, str, Term]
+RDF_TYPE = str(RDF.type)
+
+
+def key_of(s, p: ox.NamedNode, o) -> Key:
+    """The key of a pyoxigraph triple."""
+    return (_key(s), p.value, _key(o))
+
+
+def _key(term):
+    """IRIs as plain strings; literals and blank nodes stay pyoxigraph terms."""
+    return term.value if isinstance(term, ox.NamedNode) else term
+
+
+def to_terms(k: Key) -> tuple:
+    """A key's pyoxigraph terms (s, p, o)."""
+    return tuple(ox.NamedNode(x) if isinstance(x, str) else x for x in k)
+
+
+def _keys_from_rdflib(triples) -> set[Key]:
+    """rdflib triples as keys; the generalised triples owlrl entails (a literal subject, say) are
+    no RDF and never useful, so they are left out."""
+    rdf = (t for t in triples if isinstance(t[0], (rdflib.URIRef, rdflib.BNode)) and isinstance(t[1], rdflib.URIRef))
+    return {key_of(q.subject, q.predicate, q.object) for q in from_rdflib_triples(rdf, GRAPH_INFERRED.value)}
+
+
+def _owlrl_keys(graph: rdflib.Graph) -> tuple[set[Key], set[Key]]:
+    """(asserted, closed): `graph` and its closure under owlrl's OWL 2 RL semantics, as keys."""
+    return _keys_from_rdflib(graph), _keys_from_rdflib(_owlrl_expand(graph))
+
+
+def _useful_key(k: Key) -> bool:
+    return is_useful(*to_terms(k))
+
+
+def closure_owlrl(graph: rdflib.Graph) -> set[Key]:
     """The useful triples owlrl's OWL 2 RL closure adds to `graph` (the reference semantics)."""
-
-    asserted = set(graph)
-    work = _owlrl_expand(graph)
-    return {t for t in work if t not in asserted and is_useful(*t)}
+    asserted, closed = _owlrl_keys(graph)
+    return {k for k in closed - asserted if _useful_key(k)}
 
 
 def _owlrl_expand(graph: rdflib.Graph) -> rdflib.Graph:
@@ -110,7 +145,7 @@ class Schema:
     transitive: set[str] = field(default_factory=set)
     domain: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     range: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    axioms: set[tuple] = field(default_factory=set)  # useful entailments of the ontology alone (rdflib)
+    axioms: set[Key] = field(default_factory=set)  # useful entailments of the ontology alone
 
     @property
     def rule_predicates(self) -> set[str]:
@@ -119,104 +154,116 @@ class Schema:
         return out | {q for qs in self.superprops.values() for q in qs} | {q for qs in self.inverse.values() for q in qs}
 
 
+_SCHEMA_TABLES = {str(RDFS.subClassOf): "supers", str(RDFS.subPropertyOf): "superprops", str(RDFS.domain): "domain",
+                  str(RDFS.range): "range"}
+_PROPERTY_KINDS = {str(OWL.SymmetricProperty): "symmetric", str(OWL.TransitiveProperty): "transitive"}
+_INVERSE_OF = str(OWL.inverseOf)
+
+
 def compile_schema(ontology: rdflib.Graph) -> Schema:
     """Close the ontology with owlrl (the reference) and read the instance rules off the closure."""
-    closed = _owlrl_expand(ontology)
-    asserted = set(ontology)
-    schema = Schema(axioms={t for t in closed if t not in asserted and is_useful(*t)})
+    asserted, closed = _owlrl_keys(ontology)
+    schema = Schema(axioms={k for k in closed - asserted if _useful_key(k)})
     for s, p, o in closed:
-        if not (isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)) or s == o:
-            continue
-        s_, o_ = str(s), str(o)
-        if p == RDFS.subClassOf:
-            schema.supers[s_].add(o_)
-        elif p == RDFS.subPropertyOf:
-            schema.superprops[s_].add(o_)
-        elif p == OWL.inverseOf:
-            schema.inverse[s_].add(o_)
-            schema.inverse[o_].add(s_)
-        elif p == RDFS.domain:
-            schema.domain[s_].add(o_)
-        elif p == RDFS.range:
-            schema.range[s_].add(o_)
-    for s in closed.subjects(RDF.type, OWL.SymmetricProperty):
-        schema.symmetric.add(str(s))
-    for s in closed.subjects(RDF.type, OWL.TransitiveProperty):
-        schema.transitive.add(str(s))
-    for s, p, o in closed.triples((None, OWL.inverseOf, None)):
-        if s == o and isinstance(s, rdflib.URIRef):
-            schema.symmetric.add(str(s))  # a property that is its own inverse behaves as symmetric
+        if isinstance(s, str) and isinstance(o, str):
+            _read_rule(schema, s, p, o)
     return schema
 
 
-def _key(term):
-    """IRIs as plain strings (cheap to hash); literals and blank nodes stay pyoxigraph terms."""
-    return term.value if isinstance(term, ox.NamedNode) else term
+def _read_rule(schema: Schema, s: str, p: str, o: str) -> None:
+    """One schema triple between two IRIs, into the rule tables."""
+    if p == RDF_TYPE and o in _PROPERTY_KINDS:
+        getattr(schema, _PROPERTY_KINDS[o]).add(s)
+    elif p == _INVERSE_OF and s == o:
+        schema.symmetric.add(s)  # a property that is its own inverse behaves as symmetric
+    elif s == o:
+        return
+    elif p == _INVERSE_OF:
+        schema.inverse[s].add(o)
+        schema.inverse[o].add(s)
+    elif p in _SCHEMA_TABLES:
+        getattr(schema, _SCHEMA_TABLES[p])[s].add(o)
 
 
-def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list[tuple]:
-    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint.
+def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list[Key]:
+    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint."""
+    asserted = _asserted_keys(store, graphs, schema.rule_predicates | {RDF_TYPE})
+    facts = _property_closure(asserted, schema)
+    types = _class_closure(facts, schema)
+    useful = _useful_filter()
+    out = [t for t in facts if t[1] != RDF_TYPE and t not in asserted and useful(*t)]
+    out += [(s, RDF_TYPE, c) for s, c in types if (s, RDF_TYPE, c) not in asserted and useful(s, RDF_TYPE, c)]
+    return out
 
-    Triples are (s, p, o) keys: IRIs as str, other terms as pyoxigraph terms.
-    """
-    rdf_type = str(RDF.type)
-    wanted = schema.rule_predicates | {rdf_type}
-    asserted: set[tuple] = set()
+
+def _asserted_keys(store: ox.Store, graphs: Iterable[str], predicates: set[str]) -> set[Key]:
+    """The triples of `graphs` whose predicate a rule reads."""
+    asserted: set[Key] = set()
     for g in [ox.NamedNode(g) for g in graphs]:
-        for p in wanted:
+        for p in predicates:
             for q in store.quads_for_pattern(None, ox.NamedNode(p), None, g):
                 asserted.add((_key(q.subject), p, _key(q.object)))
+    return asserted
+
+
+def _property_closure(asserted: set[Key], schema: Schema) -> set[Key]:
+    """The property rules to a fixpoint: prp-spo1, prp-inv1/2, prp-symp, prp-trp."""
     facts = set(asserted)
-    todo = [t for t in asserted if t[1] != rdf_type]
+    todo = [t for t in asserted if t[1] != RDF_TYPE]
     by_pred: dict[str, set[tuple]] = defaultdict(set)  # for the transitive join
     for s, p, o in todo:
         if p in schema.transitive:
             by_pred[p].add((s, o))
-    superprops, inverse, symmetric, transitive = schema.superprops, schema.inverse, schema.symmetric, schema.transitive
-
-    def add(t: tuple) -> None:
-        if t not in facts:
-            facts.add(t)
-            todo.append(t)
-
-    while todo:  # property rules: prp-spo1, prp-inv1/2, prp-symp, prp-trp
+    while todo:
         s, p, o = todo.pop()
-        for q in superprops.get(p, ()):
-            add((s, q, o))
+        entailed = [(s, sup, o) for sup in schema.superprops.get(p, ())]
         if isinstance(o, str):  # only an IRI can be a subject
-            for q in inverse.get(p, ()):
-                add((o, q, s))
-            if p in symmetric:
-                add((o, p, s))
-            if p in transitive:
-                pairs = by_pred[p]
-                pairs.add((s, o))
-                for s2, o2 in list(pairs):
-                    if s2 == o:
-                        add((s, p, o2))
-                    if o2 == s:
-                        add((s2, p, o))
+            entailed += _iri_object_rules(s, p, o, schema, by_pred)
+        for t in entailed:
+            if t not in facts:
+                facts.add(t)
+                todo.append(t)
+    return facts
+
+
+def _iri_object_rules(s: Term, p: str, o: str, schema: Schema, by_pred: dict[str, set[tuple]]) -> list[Key]:
+    """What prp-inv, prp-symp and prp-trp entail from (s p o) whose object is an IRI."""
+    out: list[Key] = [(o, inv, s) for inv in schema.inverse.get(p, ())]
+    if p in schema.symmetric:
+        out.append((o, p, s))
+    if p in schema.transitive:
+        pairs = by_pred[p]
+        pairs.add((s, o))
+        for s2, o2 in list(pairs):
+            if s2 == o:
+                out.append((s, p, o2))
+            if o2 == s:
+                out.append((s2, p, o))
+    return out
+
+
+def _class_closure(facts: set[Key], schema: Schema) -> set[tuple]:
+    """(resource, class) pairs: asserted types, prp-dom, prp-rng, then cax-sco over every type."""
     types: set[tuple] = set()
-    domain, range_ = schema.domain, schema.range
-    for s, p, o in facts:  # prp-dom, prp-rng
-        if p == rdf_type:
+    for s, p, o in facts:
+        if p == RDF_TYPE:
             if isinstance(o, str):
                 types.add((s, o))
             continue
-        for c in domain.get(p, ()):
-            types.add((s, c))
+        types.update((s, c) for c in schema.domain.get(p, ()))
         if isinstance(o, str):
-            for c in range_.get(p, ()):
-                types.add((o, c))
-    for s, c in list(types):  # cax-sco over every type
-        for d in schema.supers.get(c, ()):
-            types.add((s, d))
+            types.update((o, c) for c in schema.range.get(p, ()))
+    for s, c in list(types):  # the superclasses are closed already: one pass reaches them all
+        types.update((s, d) for d in schema.supers.get(c, ()))
+    return types
 
-    # is_useful, asked once per predicate (and object, where its verdict can depend on it) and
-    # once per subject namespace: the same filter as for every other reasoner
+
+def _useful_filter():
+    """is_useful for keys, asked once per predicate (and object, where its verdict can depend on
+    it) and once per subject namespace: the same filter as for every other reasoner."""
     verdicts: dict[tuple, bool] = {}
-    probe = ox.NamedNode("https://w3id.org/citygraph/id/probe")
-    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {rdf_type, str(OWL.equivalentClass)}
+    probe = ID.probe
+    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {RDF_TYPE, str(OWL.equivalentClass)}
 
     def useful(s, p: str, o) -> bool:
         if not isinstance(s, str) or s.startswith(_META_NAMESPACES):
@@ -229,46 +276,39 @@ def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list
             v = verdicts[key] = is_useful(probe, ox.NamedNode(p), ox.NamedNode(o) if isinstance(o, str) else o)
         return v
 
-    out = [t for t in facts if t[1] != rdf_type and t not in asserted and useful(*t)]
-    out += [(s, rdf_type, c) for s, c in types if (s, rdf_type, c) not in asserted and useful(s, rdf_type, c)]
-    return out
-
-
-def closure_fast(store: ox.Store, graphs: Iterable[str], schema: Schema) -> set[ox.Triple]:
-    """closure_keys as pyoxigraph triples."""
-    return {ox.Triple(*_terms(t)) for t in closure_keys(store, graphs, schema)}
-
-
-def _terms(t: tuple) -> tuple:
-    return tuple(ox.NamedNode(x) if isinstance(x, str) else x for x in t)
+    return useful
 
 
 def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     """Compute the closure of ontology + data into the inferred graph. Returns its size."""
     if reasoner not in REASONERS:
         raise BadInput(f"--reasoner {reasoner!r}: choose one of {', '.join(REASONERS)}")
-    inputs = built.ontology_graphs + built.data_graphs
-    target = str(GRAPH_INFERRED)
-    if _has_graph(built.store, target):
-        built.store.remove_graph(ox.NamedNode(target))
+    target = GRAPH_INFERRED.value
+    if built.store.contains_named_graph(GRAPH_INFERRED):
+        built.store.remove_graph(GRAPH_INFERRED)
     if reasoner == "owlrl":
-        quads = from_rdflib_triples(closure_owlrl(to_rdflib(built.store, inputs)), target)
+        keys: Iterable[Key] = closure_owlrl(to_rdflib(built.store, built.ontology_graphs + built.data_graphs))
     else:
-        g = ox.NamedNode(target)
-        nodes: dict[str, ox.NamedNode] = {}
-
-        def term(x):
-            if not isinstance(x, str):
-                return x
-            n = nodes.get(x)
-            if n is None:
-                n = nodes[x] = ox.NamedNode(x)
-            return n
-
-        quads = [ox.Quad(term(s), term(p), term(o), g) for s, p, o in _inferred_keys(built.store, built.ontology_graphs, built.data_graphs)]
+        keys = _inferred_keys(built.store, built.ontology_graphs, built.data_graphs)
+    quads = _quads(keys, GRAPH_INFERRED)
     built.store.extend(quads)
     built.inferred_graph = target
     return len(quads)
+
+
+def _quads(keys: Iterable[Key], graph: ox.NamedNode) -> list[ox.Quad]:
+    """Keys as quads in `graph`, one NamedNode object per IRI."""
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def term(x):
+        if not isinstance(x, str):
+            return x
+        n = nodes.get(x)
+        if n is None:
+            n = nodes[x] = ox.NamedNode(x)
+        return n
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in keys]
 
 
 _SCHEMAS: dict[str, Schema] = {}
@@ -276,8 +316,6 @@ _SCHEMAS: dict[str, Schema] = {}
 
 def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
     """compile_schema for the store's ontology, memoised per ontology content within a process."""
-    import hashlib
-
     data = graph_to_ntriples(store, ontology_graphs)
     key = hashlib.sha256(b"\n".join(sorted(data.splitlines()))).hexdigest()
     if key not in _SCHEMAS:
@@ -287,26 +325,22 @@ def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
 
 def inferred_fast(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> set[ox.Triple]:
     """The fast path: schema entailments (owlrl on the ontology) plus compiled instance rules."""
-    return {ox.Triple(*_terms(t)) for t in _inferred_keys(store, ontology_graphs, data_graphs)}
+    return {ox.Triple(*to_terms(k)) for k in _inferred_keys(store, ontology_graphs, data_graphs)}
 
 
-def _inferred_keys(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> list[tuple]:
+def _inferred_keys(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> list[Key]:
     schema = schema_for(store, ontology_graphs)
     inputs = list(ontology_graphs) + list(data_graphs)
     out = closure_keys(store, inputs, schema)
     seen = set(out)
     graphs = [ox.NamedNode(g) for g in inputs]
-    for t in _to_ox(schema.axioms):
-        k = (_key(t.subject), t.predicate.value, _key(t.object))
-        if k not in seen and not any(True for g in graphs for _ in store.quads_for_pattern(t.subject, t.predicate, t.object, g)):
+    for k in schema.axioms:
+        if k not in seen and not _asserted_in(store, k, graphs):
             out.append(k)
             seen.add(k)
     return out
 
 
-def _to_ox(triples) -> list[ox.Triple]:
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in from_rdflib_triples(triples, str(GRAPH_INFERRED))]
-
-
-def _has_graph(store: ox.Store, iri: str) -> bool:
-    return store.contains_named_graph(ox.NamedNode(iri))
+def _asserted_in(store: ox.Store, k: Key, graphs: list[ox.NamedNode]) -> bool:
+    s, p, o = to_terms(k)
+    return any(True for g in graphs for _ in store.quads_for_pattern(s, p, o, g))

@@ -23,9 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 import xml.parsers.expat
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,15 +31,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import ids
+from .. import atomic, formats, ids
+from .. import precision as precision_of
 from ..errors import BadInput
-from ..namespaces import CG, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
+from ..namespaces import CC0, CG, DCTERMS, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
 
 ENTITY_VARS = ("item", "twin")
 OPTIONAL_VARS = ("itemLabel", "twinLabel", "itemCoord", "twinCoord", "itemCountry", "twinCountry",
                  "start", "end", "startPrecision", "endPrecision")
 VARIABLES = ENTITY_VARS + OPTIONAL_VARS
-FORMATS = {".json": "json", ".srj": "json", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".srx": "xml"}
+FORMATS = {suffix: f.name for suffix, f in formats.by_suffix("results").items()}  # .json/.srj, .csv, .tsv, .xml/.srx
 SRX = "http://www.w3.org/2005/sparql-results#"
 WD_PREFIX = str(WD)
 POINT_RE = re.compile(r"^\s*Point\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
@@ -64,7 +63,7 @@ def read_results(path: Path, fmt: str | None = None) -> list[Row]:
         raise BadInput(f"{path}: no such file")
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --format")
+        raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --input-format")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
@@ -130,7 +129,7 @@ def _read_csv(path: Path, text: str) -> list[Row]:
                 continue
             if len(cells) != len(header):
                 raise BadInput(f"{path}:{line}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
-            rows.append(Row(f"line {line}", {h: ox.Literal(c) for h, c in zip(header, cells) if c != ""}))
+            rows.append(Row(f"line {line}", {h: ox.Literal(c) for h, c in zip(header, cells, strict=True) if c != ""}))
     except csv.Error as err:
         raise BadInput(f"{path}:{reader.line_num}: {err}") from None
     return rows
@@ -150,7 +149,7 @@ def _read_tsv(path: Path, text: str) -> list[Row]:
         if len(cells) != len(header):
             raise BadInput(f"{path}:{n}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
         values = {}
-        for var, cell in zip(header, cells):
+        for var, cell in zip(header, cells, strict=True):
             if cell.strip():
                 values[var] = _tsv_term(path, n, var, cell.strip())
         rows.append(Row(f"line {n}", values))
@@ -160,9 +159,9 @@ def _read_tsv(path: Path, text: str) -> list[Row]:
 def _tsv_term(path: Path, line: int, var: str, cell: str):
     """A TSV cell is an RDF term in Turtle/N-Triples syntax (bare numbers allowed)."""
     if re.fullmatch(r"[+-]?\d+", cell):
-        return ox.Literal(cell, datatype=ox.NamedNode(str(XSD.integer)))
+        return ox.Literal(cell, datatype=XSD.integer)
     if re.fullmatch(r"[+-]?\d*\.\d+", cell):
-        return ox.Literal(cell, datatype=ox.NamedNode(str(XSD.decimal)))
+        return ox.Literal(cell, datatype=XSD.decimal)
     try:
         triples = list(ox.parse(f"<urn:x:s> <urn:x:p> {cell} .".encode(), format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as err:
@@ -196,6 +195,7 @@ def _read_xml(path: Path, text: str) -> list[Row]:
             row = state["row"]
             if row is None or state["var"] is None:
                 raise BadInput(f"{path}:{parser.CurrentLineNumber}: a <{local}> outside a <binding> of a <result>")
+            term: ox.NamedNode | ox.BlankNode | ox.Literal
             try:
                 if local == "uri":
                     term = ox.NamedNode(value)
@@ -264,16 +264,10 @@ def _date(path: Path, row: Row, var: str, term, precision) -> ox.Literal:
             p = int(precision.value)
         except (ValueError, AttributeError):
             raise BadInput(f"{path}: {row.where}: ?{var}Precision is {precision!r}, not a wikibase:timePrecision number") from None
-        if p <= 9:
-            return ox.Literal(year, datatype=ox.NamedNode(str(XSD.gYear)))
-        if p == 10:
-            return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(str(XSD.gYearMonth)))
-        return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(str(XSD.date)))
-    if day != "01":
-        return ox.Literal(f"{year}-{month}-{day}", datatype=ox.NamedNode(str(XSD.date)))
-    if month != "01":
-        return ox.Literal(f"{year}-{month}", datatype=ox.NamedNode(str(XSD.gYearMonth)))
-    return ox.Literal(year, datatype=ox.NamedNode(str(XSD.gYear)))
+        return precision_of.literal(year, month, day, precision_of.from_wikidata(p))
+    # No precision given: as precise as the date's non-default parts (1988-05-01 is a month).
+    stated = precision_of.DAY if day != "01" else precision_of.MONTH if month != "01" else precision_of.YEAR
+    return precision_of.literal(year, month, day, stated)
 
 
 def _label(term, lang: str | None):
@@ -288,12 +282,12 @@ def _point(path: Path, row: Row, var: str, term) -> ox.Literal:
     m = POINT_RE.match(getattr(term, "value", ""))
     if not m:
         raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a WKT point such as Point(118.78 32.06)")
-    return ox.Literal(f"POINT({m.group(1)} {m.group(2)})", datatype=ox.NamedNode(str(GEO.wktLiteral)))
+    return ox.Literal(f"POINT({m.group(1)} {m.group(2)})", datatype=GEO.wktLiteral)
 
 
 def source_iri(path: Path) -> ox.NamedNode:
     # by the file's stem, not its suffix: the same result exported as JSON or CSV is one source
-    return ox.NamedNode(str(SOURCE["wikidata-results-" + (ids.slug(Path(path).stem) or "file")]))
+    return SOURCE["wikidata-results-" + (ids.slug(Path(path).stem) or "file")]
 
 
 def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None = None, lang: str | None = None) -> list[ox.Triple]:
@@ -301,118 +295,129 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
     path = Path(path)
     mapping = mapping or {}
     col = {v: mapping.get(v, v) for v in VARIABLES}
-    if rows:
-        seen_cols = set().union(*(r.values for r in rows))
-        for var in ENTITY_VARS:
-            if col[var] not in seen_cols:
-                hint = f" (mapped with --map {var}={col[var]})" if var in mapping else f"; if the file calls it otherwise, pass --map {var}=COLUMN"
-                raise BadInput(f"{path}: no column {col[var]!r} for ?{var}{hint}. Columns: {', '.join(sorted(seen_cols))}")
-        for var, column in mapping.items():
-            if column not in seen_cols:
-                raise BadInput(f"--map {var}={column}: {path} has no column {column!r}. Columns: {', '.join(sorted(seen_cols))}")
-    T, L = ox.NamedNode, ox.Literal
-    a = T(str(RDF.type))
+    _check_columns(path, rows, mapping, col)
     src = source_iri(path)
     out: set[ox.Triple] = {
-        ox.Triple(src, a, T(str(CG.Source))),
-        ox.Triple(src, T(str(RDFS.label)), L(f"Wikidata Query Service results: {path.stem}", language="en")),
-        ox.Triple(src, T("http://purl.org/dc/terms/license"), T("https://creativecommons.org/publicdomain/zero/1.0/")),
-        ox.Triple(src, T("http://purl.org/dc/terms/source"), T("https://query.wikidata.org/")),
+        ox.Triple(src, RDF.type, CG.Source),
+        ox.Triple(src, RDFS.label, ox.Literal(f"Wikidata Query Service results: {path.stem}", language="en")),
+        ox.Triple(src, DCTERMS.license, CC0),
+        ox.Triple(src, DCTERMS.source, ox.NamedNode("https://query.wikidata.org/")),
     }
     countries: dict[str, set[str]] = defaultdict(set)
     points: dict[str, set[ox.Literal]] = defaultdict(set)
-    derived = T(str(PROV.wasDerivedFrom))
     for row in rows:
-        get = lambda var: row.values.get(col[var])  # noqa: E731
-        for var in ENTITY_VARS:
-            if get(var) is None:
-                raise BadInput(f"{path}: {row.where}: ?{var} (column {col[var]!r}) is empty; every row needs an item and a twin")
-        q1, q2 = _qid_of(path, row, "item", get("item")), _qid_of(path, row, "twin", get("twin"))
-        for side, qid in (("item", q1), ("twin", q2)):
-            place = T(str(PLACE[qid]))
-            out.add(ox.Triple(place, a, T(str(CG.Place))))
-            out.add(ox.Triple(place, T(str(CG.qid)), L(qid)))
-            out.add(ox.Triple(place, T(str(CG.wikidata)), T(str(WD[qid]))))
-            label = _label(get(side + "Label"), lang)
-            if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
-                out.add(ox.Triple(place, T(str(RDFS.label)), label))
-            if get(side + "Coord") is not None:
-                points[qid].add(_point(path, row, side + "Coord", get(side + "Coord")))
-            if get(side + "Country") is not None:
-                countries[qid].add(_qid_of(path, row, side + "Country", get(side + "Country")))
-        if q1 == q2:
-            continue  # a self-tie is no tie
-        pair = ids.pair_key(q1, q2)
-        tie = T(str(ids.partnership_iri(q1, q2)))
-        formal = T(str(CG.FormalPartnership))
-        out.update({
-            ox.Triple(tie, a, formal), ox.Triple(tie, T(str(CG.kind)), formal),
-            ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q1]))), ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q2]))),
-            ox.Triple(tie, derived, src),
-        })
-        first, second = pair.split("-")
-        out.add(ox.Triple(T(str(PLACE[first])), T(str(CG.twinnedWith)), T(str(PLACE[second]))))
-        for var, cls, slug in (("start", CG.Formalisation, "formalisation"), ("end", CG.Termination, "termination")):
-            if get(var) is None:
-                continue
-            date = _date(path, row, var, get(var), get(var + "Precision"))
-            event = T(str(ids.event_iri(pair, slug, date.value)))
-            out.update({
-                ox.Triple(event, a, T(str(cls))), ox.Triple(event, T(str(CG.date)), date),
-                ox.Triple(event, derived, src), ox.Triple(tie, T(str(CG.event)), event),
-            })
-    # Wikidata's coordinates (P625) are a geometry of the place, not its centroid: the centroid
-    # is the curated, verified point (one per place), which an imported file must not contradict.
-    # The same IRIs as `citygraph link enrich` uses for Wikidata's coordinates.
+        out |= _row_triples(path, row, col, lang, src, points, countries)
+    out |= _geometry_triples(points) | _country_triples(countries)
+    return sorted(out, key=lambda t: (_iri_text(t.subject), t.predicate.value, str(t.object)))
+
+
+def _check_columns(path: Path, rows: list[Row], mapping: dict[str, str], col: dict[str, str]) -> None:
+    if not rows:
+        return
+    seen_cols = set().union(*(r.values for r in rows))
+    for var in ENTITY_VARS:
+        if col[var] not in seen_cols:
+            hint = f" (mapped with --map {var}={col[var]})" if var in mapping else f"; if the file calls it otherwise, pass --map {var}=COLUMN"
+            raise BadInput(f"{path}: no column {col[var]!r} for ?{var}{hint}. Columns: {', '.join(sorted(seen_cols))}")
+    for var, column in mapping.items():
+        if column not in seen_cols:
+            raise BadInput(f"--map {var}={column}: {path} has no column {column!r}. Columns: {', '.join(sorted(seen_cols))}")
+
+
+def _row_triples(path: Path, row: Row, col: dict[str, str], lang: str | None, src: ox.NamedNode,
+                 points: dict[str, set[ox.Literal]], countries: dict[str, set[str]]) -> set[ox.Triple]:
+    """One row's places and tie; its coordinates and countries go to `points` and `countries`."""
+
+    def get(var: str):
+        return row.values.get(col[var])
+
+    for var in ENTITY_VARS:
+        if get(var) is None:
+            raise BadInput(f"{path}: {row.where}: ?{var} (column {col[var]!r}) is empty; every row needs an item and a twin")
+    q1, q2 = _qid_of(path, row, "item", get("item")), _qid_of(path, row, "twin", get("twin"))
+    out: set[ox.Triple] = set()
+    for side, qid in (("item", q1), ("twin", q2)):
+        place = PLACE[qid]
+        out |= {ox.Triple(place, RDF.type, CG.Place), ox.Triple(place, CG.qid, ox.Literal(qid)), ox.Triple(place, CG.wikidata, WD[qid])}
+        label = _label(get(side + "Label"), lang)
+        if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
+            out.add(ox.Triple(place, RDFS.label, label))
+        if get(side + "Coord") is not None:
+            points[qid].add(_point(path, row, side + "Coord", get(side + "Coord")))
+        if get(side + "Country") is not None:
+            countries[qid].add(_qid_of(path, row, side + "Country", get(side + "Country")))
+    if q1 == q2:
+        return out  # a self-tie is no tie
+    pair = ids.pair_key(q1, q2)
+    tie = ids.partnership_iri(q1, q2)
+    formal, derived = CG.FormalPartnership, PROV.wasDerivedFrom
+    out |= {
+        ox.Triple(tie, RDF.type, formal), ox.Triple(tie, CG.kind, formal),
+        ox.Triple(tie, CG.party, PLACE[q1]), ox.Triple(tie, CG.party, PLACE[q2]),
+        ox.Triple(tie, derived, src),
+    }
+    first, second = pair.split("-")
+    out.add(ox.Triple(PLACE[first], CG.twinnedWith, PLACE[second]))
+    for var, cls, slug in (("start", CG.Formalisation, "formalisation"), ("end", CG.Termination, "termination")):
+        if get(var) is None:
+            continue
+        date = _date(path, row, var, get(var), get(var + "Precision"))
+        event = ids.event_iri(pair, slug, date.value)
+        out |= {
+            ox.Triple(event, RDF.type, cls), ox.Triple(event, CG.date, date),
+            ox.Triple(event, derived, src), ox.Triple(tie, CG.event, event),
+        }
+    return out
+
+
+def _geometry_triples(points: dict[str, set[ox.Literal]]) -> set[ox.Triple]:
+    """Wikidata's coordinates (P625) are a geometry of the place, not its centroid: the centroid
+    is the curated, verified point (one per place), which an imported file must not contradict.
+    The same IRIs as `citygraph link enrich` uses for Wikidata's coordinates."""
+    out: set[ox.Triple] = set()
     for qid, wkts in points.items():
         ordered = sorted(wkts, key=lambda w: w.value)
         for n, wkt in enumerate(ordered, start=1):
-            geometry = T(str(ids.wikidata_geometry_iri(qid, n if len(ordered) > 1 else None)))
-            out.update({
-                ox.Triple(T(str(PLACE[qid])), T(str(GEO.hasGeometry)), geometry),
-                ox.Triple(geometry, a, T(str(GEO.Geometry))),
-                ox.Triple(geometry, T(str(GEO.asWKT)), wkt),
-            })
+            geometry = ids.wikidata_geometry_iri(qid, n if len(ordered) > 1 else None)
+            out |= {
+                ox.Triple(PLACE[qid], GEO.hasGeometry, geometry),
+                ox.Triple(geometry, RDF.type, GEO.Geometry),
+                ox.Triple(geometry, GEO.asWKT, wkt),
+            }
+    return out
+
+
+def _country_triples(countries: dict[str, set[str]]) -> set[ox.Triple]:
+    out: set[ox.Triple] = set()
     for qid, cs in countries.items():
         if len(cs) == 1:  # cg:country is functional: several P17 values are left out, not merged
             (c,) = cs
-            country = T(str(PLACE[c]))
-            out.update({
-                ox.Triple(T(str(PLACE[qid])), T(str(CG.country)), country), ox.Triple(country, a, T(str(CG.Country))),
-                ox.Triple(country, T(str(CG.qid)), L(c)), ox.Triple(country, T(str(CG.wikidata)), T(str(WD[c]))),
-            })
-    return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+            country = PLACE[c]
+            out |= {
+                ox.Triple(PLACE[qid], CG.country, country), ox.Triple(country, RDF.type, CG.Country),
+                ox.Triple(country, CG.qid, ox.Literal(c)), ox.Triple(country, CG.wikidata, WD[c]),
+            }
+    return out
+
+
+def _iri_text(term) -> str:
+    """The IRI of a subject this module made (always a NamedNode)."""
+    assert isinstance(term, ox.NamedNode), term
+    return term.value
 
 
 def to_turtle(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 
-def write_atomically(data: bytes, out: Path) -> None:
-    out = Path(out)
-    if out.is_dir():
-        raise BadInput(f"--out {out}: is a folder; give a file name such as ties.ttl")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise BadInput(f"--out {out}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def import_results(path: Path, out: Path, mapping: dict[str, str] | None = None, fmt: str | None = None, lang: str | None = None) -> dict:
     """Read one results file and write the Turtle; returns counts for the summary."""
     rows = read_results(path, fmt)
     triples = rows_to_triples(path, rows, mapping, lang)
-    write_atomically(to_turtle(triples), out)
+    atomic.write_bytes(out, to_turtle(triples))
     party = CG.party
-    ties = {t.subject.value for t in triples if t.predicate.value == str(party)}
-    places = {t.subject.value for t in triples if t.predicate.value == str(CG.qid)}
+    ties = {_iri_text(t.subject) for t in triples if t.predicate.value == str(party)}
+    places = {_iri_text(t.subject) for t in triples if t.predicate.value == CG.qid.value}
     return {"rows": len(rows), "ties": len(ties), "places": len(places), "triples": len(triples)}
 
 

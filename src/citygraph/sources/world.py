@@ -35,9 +35,12 @@ import pyoxigraph as ox
 from .. import ids
 from ..errors import BadInput
 from ..load import resources
+from ..load.store import select
 from ..namespaces import (
+    CC0,
     CG,
     CLAIM,
+    DCTERMS,
     GEO,
     PLACE,
     PROV,
@@ -61,9 +64,9 @@ INPUTS = (CITIES, LINKS, RELATIONS, NAMES)
 # Coordinates take the curated data's form: place geo:hasCentroid <place/QID/centroid>, which
 # has geo:asWKT. A place the curated data already gives a centroid (from the verified gazetteer)
 # gets none from the world inputs: one centroid per place, and the verified one wins.
-HAS_CENTROID = ox.NamedNode(str(GEO["hasCentroid"]))
-AS_WKT = ox.NamedNode(str(GEO["asWKT"]))
-GEOMETRY = ox.NamedNode(str(GEO["Geometry"]))
+HAS_CENTROID = GEO["hasCentroid"]
+AS_WKT = GEO["asWKT"]
+GEOMETRY = GEO["Geometry"]
 
 # One cg:Source per input file: (IRI local name, title, origin, extracted).
 SOURCES: dict[str, tuple[str, str, str, str]] = {
@@ -115,7 +118,7 @@ def _qid(text: str, path: Path, line: int) -> str:
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
-    return tuple(sorted((a, b), key=lambda q: int(q[1:])))  # type: ignore[return-value]
+    return ids.ordered_pair(a, b)
 
 
 def _rows(path: Path, delimiter: str, header: bool) -> Iterator[tuple[int, list[str]]]:
@@ -190,13 +193,13 @@ def curated_countries(store: ox.Store, exclude_graph: str) -> dict[str, list[tup
     """QID -> [(country IRI, its labels)] for places that other graphs give a cg:country."""
     q = f"""
     SELECT ?qid ?country ?label WHERE {{
-      GRAPH ?g {{ ?place <{CG['country']}> ?country }}
+      GRAPH ?g {{ ?place {CG.country} ?country }}
       FILTER(?g != <{exclude_graph}>)
-      ?place <{CG['qid']}> ?qid .
-      OPTIONAL {{ ?country <{RDFS['label']}>|<{SKOS['prefLabel']}>|<{SKOS['altLabel']}> ?label }}
+      ?place {CG.qid} ?qid .
+      OPTIONAL {{ ?country {RDFS.label}|{SKOS.prefLabel}|{SKOS.altLabel} ?label }}
     }}"""
     out: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(q, use_default_graph_as_union=True):
+    for row in select(store, q, use_default_graph_as_union=True):
         labels = out.setdefault(row["qid"].value, {}).setdefault(row["country"].value, [])
         if row["label"] is not None:
             labels.append(row["label"].value)
@@ -208,35 +211,35 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
     """The world layer as quads in `graph`; `centred`: QIDs that already have a centroid elsewhere."""
     g = ox.NamedNode(graph)
     T = ox.NamedNode
-    a, label, alt = T(str(RDF.type)), T(str(RDFS.label)), T(str(SKOS.altLabel))
-    derived, qid_p, wikidata = T(str(PROV.wasDerivedFrom)), T(str(CG.qid)), T(str(CG.wikidata))
-    formal, kind, party, twinned = T(str(CG.FormalPartnership)), T(str(CG.kind)), T(str(CG.party)), T(str(CG.twinnedWith))
-    wkt = T(str(GEO.wktLiteral))
+    a, label, alt = RDF.type, RDFS.label, SKOS.altLabel
+    derived, qid_p, wikidata = PROV.wasDerivedFrom, CG.qid, CG.wikidata
+    formal, kind, party, twinned = CG.FormalPartnership, CG.kind, CG.party, CG.twinnedWith
+    wkt = GEO.wktLiteral
     out: list[ox.Quad] = []
     add = out.append
     curated = curated or {}
 
     src: dict[str, ox.NamedNode] = {}
     for name, (local, title, origin, extracted) in SOURCES.items():
-        s = src[name] = T(str(SOURCE[local]))
-        add(ox.Quad(s, a, T(str(CG.Source)), g))
+        s = src[name] = SOURCE[local]
+        add(ox.Quad(s, a, CG.Source, g))
         add(ox.Quad(s, label, ox.Literal(title, language="en"), g))
-        add(ox.Quad(s, T("http://purl.org/dc/terms/source"), T(origin), g))
-        add(ox.Quad(s, T("http://purl.org/dc/terms/license"), T("https://creativecommons.org/publicdomain/zero/1.0/"), g))
-        add(ox.Quad(s, T("http://purl.org/dc/terms/description"), ox.Literal(f"data/world/{name}: {extracted}; facts from Wikidata (CC0)", language="en"), g))
+        add(ox.Quad(s, DCTERMS.source, T(origin), g))
+        add(ox.Quad(s, DCTERMS.license, CC0, g))
+        add(ox.Quad(s, DCTERMS.description, ox.Literal(f"data/world/{name}: {extracted}; facts from Wikidata (CC0)", language="en"), g))
 
-    places = sorted({q for pair in inputs.pairs for q in pair} | set(inputs.cities), key=lambda q: int(q[1:]))
+    places = sorted({q for pair in inputs.pairs for q in pair} | set(inputs.cities), key=ids.key_order)
     for qid in places:
-        p = T(str(PLACE[qid]))
+        p = PLACE[qid]
         city = inputs.cities.get(qid)
-        add(ox.Quad(p, a, T(str(CG.City if city else CG.Place)), g))
+        add(ox.Quad(p, a, CG.City if city else CG.Place, g))
         add(ox.Quad(p, qid_p, _lit(qid), g))
-        add(ox.Quad(p, wikidata, T(str(WD[qid])), g))
+        add(ox.Quad(p, wikidata, WD[qid], g))
         german = inputs.names.get(qid)
         if city:
             add(ox.Quad(p, label, _lit(city.name), g))
             if qid not in centred:
-                centroid = T(str(ids.centroid_iri(qid)))
+                centroid = ids.centroid_iri(qid)
                 add(ox.Quad(p, HAS_CENTROID, centroid, g))
                 add(ox.Quad(centroid, a, GEOMETRY, g))
                 add(ox.Quad(centroid, AS_WKT, ox.Literal(f"POINT({city.lng} {city.lat})", datatype=wkt), g))
@@ -246,9 +249,9 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
         elif german:
             add(ox.Quad(p, label, _lit(german), g))
 
-    for (q1, q2), files in sorted(inputs.pairs.items(), key=lambda kv: (int(kv[0][0][1:]), int(kv[0][1][1:]))):
-        n = T(str(ids.partnership_iri(q1, q2)))
-        p1, p2 = T(str(PLACE[q1])), T(str(PLACE[q2]))
+    for (q1, q2), files in sorted(inputs.pairs.items(), key=lambda kv: (ids.key_order(kv[0][0]), ids.key_order(kv[0][1]))):
+        n = ids.partnership_iri(q1, q2)
+        p1, p2 = PLACE[q1], PLACE[q2]
         add(ox.Quad(n, a, formal, g))
         add(ox.Quad(n, kind, formal, g))
         add(ox.Quad(n, party, p1, g))
@@ -262,13 +265,12 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
 
 def _country_claim(city: City, place: ox.NamedNode, source: ox.NamedNode, g: ox.NamedNode,
                    curated: list[tuple[str, list[str]]], known_fault: str | None) -> Iterable[ox.Quad]:
-    T = ox.NamedNode
-    claim = T(str(CLAIM[f"{city.qid}-bothness-country"]))
-    derived = T(str(PROV.wasDerivedFrom))
-    yield ox.Quad(claim, T(str(RDF.type)), T(str(CG.Claim)), g)
-    yield ox.Quad(claim, T(str(CG.about)), place, g)
-    yield ox.Quad(claim, T(str(SCHEMA.addressCountry)), _lit(city.countrycd), g)
-    yield ox.Quad(claim, T(str(RDFS.label)), ox.Literal(f"bothness map country of {city.name}: {city.country} ({city.countrycd})", language="en"), g)
+    claim = CLAIM[f"{city.qid}-bothness-country"]
+    derived = PROV.wasDerivedFrom
+    yield ox.Quad(claim, RDF.type, CG.Claim, g)
+    yield ox.Quad(claim, CG.about, place, g)
+    yield ox.Quad(claim, SCHEMA.addressCountry, _lit(city.countrycd), g)
+    yield ox.Quad(claim, RDFS.label, ox.Literal(f"bothness map country of {city.name}: {city.country} ({city.countrycd})", language="en"), g)
     yield ox.Quad(claim, derived, source, g)
     readings = []
     contradicted = [(c, labels) for c, labels in curated if labels and not any(_names_agree(city.country, lab) for lab in labels)]
@@ -278,14 +280,14 @@ def _country_claim(city: City, place: ox.NamedNode, source: ox.NamedNode, g: ox.
         readings.append(known_fault)
     if not readings:
         return
-    d = T(str(CLAIM[f"{city.qid}-bothness-country-discrepancy"]))
-    yield ox.Quad(d, T(str(RDF.type)), T(str(CG.Discrepancy)), g)
-    yield ox.Quad(d, T(str(CG.about)), place, g)
-    yield ox.Quad(d, T(str(CG.about)), claim, g)
-    yield ox.Quad(d, T(str(CG.reading)), ox.Literal(f"bothness-cities.csv (country from map boundaries) places {city.name} in {city.country} ({city.countrycd})", language="en"), g)
+    d = CLAIM[f"{city.qid}-bothness-country-discrepancy"]
+    yield ox.Quad(d, RDF.type, CG.Discrepancy, g)
+    yield ox.Quad(d, CG.about, place, g)
+    yield ox.Quad(d, CG.about, claim, g)
+    yield ox.Quad(d, CG.reading, ox.Literal(f"bothness-cities.csv (country from map boundaries) places {city.name} in {city.country} ({city.countrycd})", language="en"), g)
     for r in readings:
-        yield ox.Quad(d, T(str(CG.reading)), ox.Literal(r, language="en"), g)
-    yield ox.Quad(d, T(str(CG.resolution)), ox.Literal("The bothness country is kept only as a claim of its source, never as cg:country; the curated or documented reading stands.", language="en"), g)
+        yield ox.Quad(d, CG.reading, ox.Literal(r, language="en"), g)
+    yield ox.Quad(d, CG.resolution, ox.Literal("The bothness country is kept only as a claim of its source, never as cg:country; the curated or documented reading stands.", language="en"), g)
     yield ox.Quad(d, derived, source, g)
 
 
@@ -293,28 +295,20 @@ def centred_places(store: ox.Store, exclude_graph: str) -> set[str]:
     """QIDs of places that graphs other than `exclude_graph` already give a centroid."""
     q = f"""
     SELECT DISTINCT ?qid WHERE {{
-      GRAPH ?g {{ ?place <{GEO['hasCentroid']}> ?c }}
+      GRAPH ?g {{ ?place {GEO.hasCentroid} ?c }}
       FILTER(?g != <{exclude_graph}>)
-      ?place <{CG['qid']}> ?qid .
+      ?place {CG.qid} ?qid .
     }}"""
-    return {row["qid"].value for row in store.query(q, use_default_graph_as_union=True)}
+    return {row["qid"].value for row in select(store, q, use_default_graph_as_union=True)}
 
 
 def import_world(store: ox.Store, folder: Path | None = None, graph: str | None = None) -> str:
     """Read the shipped world inputs and add them to `store` as the data/world graph."""
-    graph = graph or str(data_graph(WORLD))
+    graph = graph or data_graph(WORLD).value
     inputs = read_inputs(folder)
     quads = world_quads(inputs, graph, curated_countries(store, graph), centred_places(store, graph))
     store.extend(quads)
     return graph
 
 
-def world_turtle(folder: Path | None = None) -> bytes:
-    """The world layer alone as Turtle (for inspection and benchmarks)."""
-    from ..namespaces import PREFIXES
-
-    quads = world_quads(read_inputs(folder), str(data_graph(WORLD)))
-    return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-
-
-__all__ = ["import_world", "read_inputs", "world_quads", "available", "WorldInputs", "world_dir", "world_turtle", "INPUTS"]
+__all__ = ["import_world", "read_inputs", "world_quads", "available", "WorldInputs", "world_dir", "INPUTS"]

@@ -6,11 +6,12 @@ import json
 from dataclasses import asdict, dataclass
 
 import rdflib
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SH  # rdflib's terms: pyshacl's report is an rdflib graph
 
 from ..errors import BadInput, ValidationFailed
 from ..load.rdfio import to_rdflib
-from ..namespaces import SH
+from ..namespaces import PREFIXES
+from . import SEVERITIES
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -24,6 +25,34 @@ class Result:
     shape: str | None
     message: str
     value: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Results that share severity, shape, constraint and message."""
+
+    severity: str
+    shape: str | None
+    constraint: str
+    message: str
+    count: int
+    example: Result
+
+
+def severity_name(choice: str) -> str:
+    """'warning' -> 'Warning' (the sh:resultSeverity local name)."""
+    name = choice.capitalize()
+    if name not in SEVERITY_ORDER:
+        raise BadInput(f"--severity {choice!r}: choose one of {', '.join(SEVERITIES)}")
+    return name
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:local when one of citygraph's prefixes covers it (for reading, not parsing)."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 @dataclass
@@ -46,8 +75,49 @@ class ValidationReport:
             out[r.severity] = out.get(r.severity, 0) + 1
         return out
 
+    def at_least(self, severity: str) -> ValidationReport:
+        """The same report listing only results as severe as `severity` or more (conforms unchanged)."""
+        limit = SEVERITY_ORDER[severity_name(severity)]
+        kept = [r for r in self.results if SEVERITY_ORDER.get(r.severity, 9) <= limit]
+        return ValidationReport(conforms=self.conforms, results=kept, graph=None if len(kept) != len(self.results) else self.graph)
+
+    def groups(self) -> list[Group]:
+        """Results grouped by severity, shape, constraint and message: counts and the first example each."""
+        by_key: dict[tuple, list[Result]] = {}
+        for r in self.results:
+            by_key.setdefault((r.severity, r.shape or "", r.constraint, r.message), []).append(r)
+        out = [Group(severity=k[0], shape=k[1] or None, constraint=k[2], message=k[3], count=len(rs), example=rs[0])
+               for k, rs in by_key.items()]
+        return sorted(out, key=lambda g: (SEVERITY_ORDER.get(g.severity, 9), -g.count, g.shape or "", g.constraint, g.message))
+
+    def headline(self) -> str:
+        """'conforms: yes; 2 warning(s)' — the counts by severity, most severe first."""
+        verdict = f"conforms: {'yes' if self.conforms else 'no'}; "
+        if not self.results:
+            return verdict + "no results"
+        counts = sorted(self.counts().items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9))
+        return verdict + ", ".join(f"{n} {k.lower()}(s)" for k, n in counts)
+
+    def to_summary(self) -> str:
+        """The headline, then one block per group: count, shape, message and one example."""
+        groups = self.groups()
+        lines = [self.headline()]
+        if groups:
+            lines.append(f"{len(self.results):,} result(s) in {len(groups)} group(s) by shape and message:")
+        for g in groups:
+            lines.append(f"  {g.count:>7,} {g.severity:<9} {compact(g.shape) if g.shape else '(no shape)'} ({g.constraint})")
+            lines.append(f"          {g.message}")
+            example = g.example
+            detail = f"e.g. {compact(example.focus)}"
+            if example.path:
+                detail += f" {compact(example.path)}"
+            if example.value is not None:
+                detail += f" = {example.value}"
+            lines.append(f"          {detail}")
+        return "\n".join(lines)
+
     def to_text(self, limit: int | None = None) -> str:
-        lines = [f"conforms: {'yes' if self.conforms else 'no'}; " + ", ".join(f"{n} {k.lower()}(s)" for k, n in sorted(self.counts().items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9))) if self.results else f"conforms: {'yes' if self.conforms else 'no'}; no results"]
+        lines = [self.headline()]
         shown = self.results if limit is None else self.results[:limit]
         for r in shown:
             lines.append(f"[{r.severity}] {r.focus}")
@@ -111,9 +181,6 @@ def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.G
     return report_from_graph(results_graph)
 
 
-ENGINES = ("fast", "pyshacl")
-
-
 def report_from_results(results: list[dict]) -> ValidationReport:
     """A typed report from fastshacl's result dicts, sorted like report_from_graph's."""
     out = sorted((Result(**r) for r in results), key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path or "", r.constraint, r.message))
@@ -175,6 +242,7 @@ def validate_built(built, engine: str = "fast") -> ValidationReport:
 def raise_if_violations(report: ValidationReport) -> None:
     if report.violations:
         raise ValidationFailed(
-            f"the data does not conform: {len(report.violations)} violation(s)\n" + report.to_text(limit=20),
-            report=report,
+            f"the data does not conform: {len(report.violations)} violation(s), listed above by shape; "
+            "`citygraph validate --severity violation` lists each one",
+            report=report, details=report.at_least("violation").to_summary(),
         )
