@@ -33,7 +33,12 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES),
               help="Output format. Default: table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT) in a pipe.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local graph.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for --endpoint.")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds the whole query may take, on --endpoint (the whole request, not one read) or locally.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE call this endpoint too (default: only Wikidata's query service); repeatable.")
+@click.option("--max-bytes", "max_bytes", type=click.IntRange(min=1), default=None,
+              help="Largest answer accepted from --endpoint, in bytes (default 64 MiB).")
 @click.option("--graph", "graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Query this dump (TriG, N-Quads, Turtle, N-Triples) instead of the built graph.")
 @click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
@@ -41,7 +46,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
 @click.option("--reasoner", default=None, help="OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the graph even if the cache holds an up-to-date build.")
-def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, reasoner, rebuild):
+def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes, graph, scope, extra, reasoner, rebuild):
     """Run the stored query NAME (see 'citygraph queries') and print its answer.
 
     Without --endpoint or --graph it runs on the built graph (scope, --add files, reasoner),
@@ -61,7 +66,10 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     Exit 2 for an unknown query or parameter, a value of the wrong type or a bad format;
     3 when the endpoint fails or times out.
     """
+    from .. import remote
     from ..errors import BadInput
+    from ..load.guards import regular_file
+    from ..query import service_policy
     from ..query.binding import bind
     from ..query.catalogue import get, load_adhoc
     from ..query.results import check_format, default_format, write
@@ -77,11 +85,16 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
                        "they do not apply with --endpoint or --graph")
     if timeout <= 0:
         raise BadInput("--timeout must be a positive number of seconds")
-    query = load_adhoc(file) if file else get(name)
+    if endpoint is not None:
+        remote.check_url(endpoint, "--endpoint")
+    query = load_adhoc(regular_file(file, "query file")) if file else get(name)
     values = _params(params)
     fmt = fmt or default_format(query.form, sys.stdout.isatty())
     check_format(fmt, query.form, query.name)
     bind(query, values)  # check every value before any build or network work
+    with service_policy.allowing(allow_service):
+        # SERVICE calls are checked before any build or network work, too
+        service_policy.check_services(query.text, service_policy.allowed(), str(query.path or f"query {query.name!r}"))
 
     store = None
     if endpoint is None:
@@ -91,5 +104,6 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
             store = cache.graph_file_store(graph)
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
-    result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
+    with service_policy.allowing(allow_service), remote.capped(max_bytes):
+        result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
     click.echo(write(result, fmt), nl=False)

@@ -76,13 +76,13 @@ def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, 
     qids = sorted(ours.places, key=qid_order)
     places = {q: ox.NamedNode(ours.places[q].iri) for q in qids}
     template = LABELS_QUERY.replace("{languages}", _lang_list(languages))
-    for row in client.select_batched(template, "item", qids):
+    for row in client.select_batched(template, "item", qids, required=("item", "label")):
         qid = qid_of(row.get("item"))
         lang = row["label"].get("xml:lang", "")
         if qid in places and lang and lang.lower() not in ours.places[qid].languages:
             add(places[qid], RDFS.label, ox.Literal(row["label"]["value"], language=lang))
     points: dict[str, set[str]] = {}
-    for row in client.select_batched(COORDS_QUERY, "item", qids):
+    for row in client.select_batched(COORDS_QUERY, "item", qids, required=("item", "coord")):
         qid = qid_of(row.get("item"))
         if qid in places:
             points.setdefault(qid, set()).add(row["coord"]["value"])
@@ -95,7 +95,7 @@ def enrich(ours: OurGraph, client: WikidataClient, languages=DEFAULT_LANGUAGES, 
             add(geometry, GEO.asWKT, ox.Literal(wkt.replace("Point(", "POINT("), datatype=ox.NamedNode(str(GEO.wktLiteral))))
             add(geometry, PROV.wasDerivedFrom, ox.NamedNode(str(WD[qid])))
     best: dict[str, tuple] = {}
-    for row in client.select_batched(POPULATION_QUERY, "item", qids):
+    for row in client.select_batched(POPULATION_QUERY, "item", qids, required=("item", "statement", "population", "rank")):
         qid = qid_of(row.get("item"))
         if qid not in places:
             continue
