@@ -131,6 +131,8 @@ def read_capped(response, url: str, *, deadline: float, max_bytes: int, timeout:
             raise RemoteError(f"{url}: the connection broke off while reading the answer ({type(err).__name__}: {err}); "
                               "try again later") from None
         if not chunk:
+            if length and length.isdigit() and size < int(length):
+                raise RemoteError(f"{url}: the answer was cut short after {size:,} of {int(length):,} bytes; try again later")
             return b"".join(parts)
         size += len(chunk)
         if size > max_bytes:

@@ -249,7 +249,7 @@ class WikidataClient:
             finally:
                 response.close()
         except urllib.error.HTTPError as err:
-            reason = f"HTTP {err.code} {err.reason}"
+            reason = f"HTTP {err.code} {' '.join(str(err.reason).split())}"
             if err.code in RETRY_AFTER_STATUSES:
                 raise _Retry(reason, parse_retry_after(err.headers.get("Retry-After"))) from None
             if err.code in TRANSIENT_STATUSES:

@@ -146,9 +146,10 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, ma
         finally:
             response.close()
     except SPARQLWrapperException as err:
-        raise RemoteError(f"{endpoint}: the endpoint refused the query: {str(err).strip()[:500]}") from None
+        raise RemoteError(f"{endpoint}: the endpoint refused the query: {' '.join(str(err).split())[:500]}") from None
     except urllib.error.HTTPError as err:
-        raise RemoteError(f"{endpoint}: HTTP {err.code} {err.reason}; check the endpoint URL, or try later") from None
+        what = "a redirect loop or too many redirects" if 300 <= err.code < 400 else "check the endpoint URL, or try later"
+        raise RemoteError(f"{endpoint}: HTTP {err.code} {' '.join(str(err.reason).split())}; {what}") from None
     except urllib.error.URLError as err:
         if isinstance(err.reason, (TimeoutError, socket.timeout)):
             raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
