@@ -95,7 +95,10 @@ def run_local(text: str, store: ox.Store, form: str = "SELECT", *, timeout: floa
         try:
             box["result"] = _run_local(text, store, form)
         except BaseException as err:  # handed to the caller's thread
-            box["error"] = err
+            # without its traceback and context: they hold pyoxigraph's query objects, which
+            # must be dropped in the thread that made them
+            err.__context__ = err.__cause__ = None
+            box["error"] = err.with_traceback(None)
 
     worker = threading.Thread(target=work, name="citygraph-local-query", daemon=True)
     worker.start()
