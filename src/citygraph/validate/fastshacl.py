@@ -243,23 +243,26 @@ class Checker:
     def evaluate(self, shape, focus: set) -> None:
         sg = self.sg
         path_term = sg.value(shape, SH + "path")
-        value_nodes = focus
+        # SHACL 2.3.2: a shape's sh:property shapes apply to its value nodes: the focus nodes
+        # themselves for a node shape, the values along the path (per focus node, so a value
+        # shared by two focus nodes is checked, and reported, for each) for a property shape
+        value_sets = [focus]
         if path_term is not None:
             path = _path_sparql(sg, path_term)
             assert path is not None  # unsupported() sent shapes with other paths to pyshacl
             vals = self.values(path, focus)
             for f in focus:
                 self.check_values(shape, f, path_term, vals.get(f, set()), counts=True)
-            # SHACL 2.3.2: a property shape's own sh:property shapes apply to its value nodes
-            value_nodes = set().union(*vals.values()) if vals else set()
+            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]]
         else:
             for f in focus:
                 self.check_values(shape, f, None, {f}, counts=False)
         for c in sg.objects(shape, SH + "sparql"):
             self.check_sparql(shape, c, focus, path_term)
         for ps in sg.objects(shape, SH + "property"):
-            if not self._deactivated(ps) and value_nodes:
-                self.evaluate(ps, value_nodes)
+            if not self._deactivated(ps):
+                for nodes in value_sets:
+                    self.evaluate(ps, nodes)
 
     def report(self, shape, focus, path, component: str, value=None, default_message: str = "", sparql_constraint=None, bindings=None) -> None:
         sg = self.sg
@@ -427,7 +430,7 @@ def _language_in(c: _Values, lst) -> None:
 
 
 def _unique_lang(c: _Values, u) -> None:
-    if u.value not in ("true", "1"):
+    if u.value != "true":  # only true activates it (W3C test uniqueLang-002: "1" does not)
         return
     seen: dict[str, int] = defaultdict(int)
     for v in c.values:
