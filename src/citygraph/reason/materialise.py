@@ -25,6 +25,8 @@ types plain literals as xsd:string, so it would not match the reference.
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 from ..namespaces import GRAPH_INFERRED
+from . import coverage
 
 REASONERS = ("fast", "owlrl")
 DEFAULT_REASONER = "fast"
@@ -247,6 +250,8 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     """Compute the closure of ontology + data into the inferred graph. Returns its size."""
     if reasoner not in REASONERS:
         raise BadInput(f"--reasoner {reasoner!r}: choose one of {', '.join(REASONERS)}")
+    if reasoner == "fast":
+        reasoner = _covered_by(built)  # owlrl when the input needs rules the fast reasoner lacks
     inputs = built.ontology_graphs + built.data_graphs
     target = str(GRAPH_INFERRED)
     if _has_graph(built.store, target):
@@ -271,6 +276,28 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     return len(quads)
 
 
+def _covered_by(built) -> str:
+    """'fast', or 'owlrl' if the input holds axioms the fast reasoner does not implement (named on stderr)."""
+    findings = coverage.scan(built.store, built.ontology_graphs, built.data_graphs)
+    for f in findings:
+        if f.fallback:
+            _log.warning(f"citygraph: warning: the fast reasoner does not implement {f}; this build is reasoned "
+                         "with owlrl, the reference, instead (slower)")
+        else:
+            _log.warning(f"citygraph: warning: {f}: the fast reasoner does not merge them; the shapes report it")
+    return "owlrl" if any(f.fallback for f in findings) else "fast"
+
+
+class _Stderr(logging.Handler):
+    """Warnings as plain lines on the current stderr (the CLI's own, even when it is redirected)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
+
+
+_log = logging.getLogger("citygraph.reason")
+if not any(isinstance(h, _Stderr) for h in _log.handlers):
+    _log.addHandler(_Stderr(logging.WARNING))
 _SCHEMAS: dict[str, Schema] = {}
 
 
