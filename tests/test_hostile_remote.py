@@ -235,6 +235,29 @@ def test_link_faults_are_exit_3_and_nothing_is_cached(server, path, message, tmp
     assert not cache.exists() or not list(cache.glob("*.json"))
 
 
+def test_link_max_bytes_option_refuses_a_huge_answer(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    r = run_cli("link", "check", "--data", OURS, "--endpoint", server + "/huge", "--retries", "0", "--max-bytes", "1000000")
+    assert r.exit_code == 3, r.stderr
+    assert "larger than --max-bytes 1,000,000" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("damage", [b"", b"{\"results\": {\"bindings\": 3}}", b"\xff\xfe garbage", b"<html>cached error page</html>"],
+                         ids=["empty", "wrong-shape", "garbage", "html"])
+def test_a_damaged_link_cache_file_is_exit_3_naming_it(server, tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    args = ("link", "check", "--data", OURS, "--endpoint", server + "/ok", "--retries", "0")
+    assert run_cli(*args).exit_code == 0  # fills the cache
+    files = sorted((tmp_path / "cache" / "wikidata").glob("*.json"))
+    assert files
+    for f in files:
+        f.write_bytes(damage)
+    r = run_cli(*args, "--offline")
+    assert r.exit_code == 3, r.stderr
+    assert "cache file" in r.stderr and "--refresh" in r.stderr and "Traceback" not in r.stderr
+    assert run_cli(*args, "--refresh").exit_code == 0  # and --refresh mends it
+
+
 def test_link_refuses_a_huge_answer(server, tmp_path, monkeypatch):
     from citygraph.errors import RemoteError
     from citygraph.link.client import WikidataClient

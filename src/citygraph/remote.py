@@ -48,6 +48,14 @@ def capped(limit: int | None):
         _MAX_BYTES.reset(token)
 
 
+def set_max_bytes(limit: int | None) -> None:
+    """Set the cap for the rest of this command (a click option callback: --max-bytes)."""
+    if limit is not None:
+        if limit <= 0:
+            raise BadInput(f"--max-bytes {limit}: give a positive number of bytes")
+        _MAX_BYTES.set(limit)
+
+
 def check_url(url: str, option: str = "--endpoint") -> str:
     """`url` if it is an http(s) URL with a host; BadInput naming the option otherwise."""
     parts = urlsplit(url.strip())
