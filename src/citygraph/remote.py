@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from .errors import BadInput, RemoteError
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024   # one remote answer; the world layer's biggest is ~2 MB
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024   # one remote answer
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 
