@@ -123,3 +123,19 @@ def test_hostile_input(case, command, code, fragment, tmp_path, serve, monkeypat
         errors = [line for line in r.stderr.splitlines() if line.startswith(("citygraph: error:", "Error:"))]
         assert len(errors) == 1, r.stderr
         assert not (tmp_path / "out.ttl").exists()  # nothing half-written
+        assert not list((tmp_path / "cache").rglob("*.json"))  # a bad remote answer is never cached
+
+
+def test_honest_files_pass_the_border_checks(curated_dumps):
+    """The checks refuse no honest file: the JSON-LD dump (language maps, a context) loads whole."""
+    import pyoxigraph as ox
+
+    from citygraph.load.rdfio import load_file
+
+    folder = Path(curated_dumps)  # write_dumps returns the folder
+    counts = {}
+    for name in ("citygraph.jsonld", "citygraph.ttl"):
+        store = ox.Store()
+        load_file(store, Path(folder) / name, "https://example.org/g")
+        counts[name] = len(store)
+    assert counts["citygraph.jsonld"] == counts["citygraph.ttl"] > 1000

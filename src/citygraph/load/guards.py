@@ -164,18 +164,30 @@ def _contexts(node, terms: set[str], flags: dict, where: str) -> None:
                 if isinstance(ctx, dict):
                     terms.update(k for k in ctx if not k.startswith("@"))
                     flags["vocab"] = flags.get("vocab") or ctx.get("@vocab") is not None
+                    for term, definition in ctx.items():
+                        container = definition.get("@container") if isinstance(definition, dict) else None
+                        kinds = set(container) if isinstance(container, list) else {container}
+                        if kinds & _MAP_CONTAINERS:  # its keys are languages, indexes, ids or types, not terms
+                            flags.setdefault("maps", set()).add(term)
         else:
             _contexts(value, terms, flags, where)
 
 
-def _keys(node, terms: set[str], where: str) -> None:
+_MAP_CONTAINERS = {"@language", "@index", "@id", "@type", "@graph"}
+
+
+def _keys(node, terms: set[str], where: str, maps: frozenset[str] = frozenset()) -> None:
     if isinstance(node, list):
         for item in node:
-            _keys(item, terms, where)
+            _keys(item, terms, where, maps)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
+        if key in maps and isinstance(value, dict):  # a language/index/id/type map: check its values only
+            for inner in value.values():
+                _keys(inner, terms, where, maps)
+            continue
         if key == "@context":
             continue
         if key in ("@id", "@type") or (key == "@vocab"):
@@ -189,7 +201,7 @@ def _keys(node, terms: set[str], where: str) -> None:
                 raise BadInput(f"{where}: JSON-LD term {key!r} is not defined in the @context and is not an IRI, "
                                "so its values would be dropped without a word; define it in the @context "
                                "(or give a @vocab) or write the full IRI")
-        _keys(value, terms, where)
+        _keys(value, terms, where, maps)
 
 
 def check_jsonld_terms(text: str, where: str) -> None:
@@ -203,7 +215,7 @@ def check_jsonld_terms(text: str, where: str) -> None:
     _contexts(doc, terms, flags, where)
     if flags.get("vocab"):
         terms = _Everything()
-    _keys(doc, terms, where)
+    _keys(doc, terms, where, frozenset(flags.get("maps", ())))
 
 
 class _Everything(set):
