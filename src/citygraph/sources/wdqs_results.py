@@ -159,6 +159,7 @@ def _read_xml(path: Path, text: str) -> list[Row]:
             row = state["row"]
             if row is None or state["var"] is None:
                 raise BadInput(f"{path}:{parser.CurrentLineNumber}: a <{local}> outside a <binding> of a <result>")
+            term: ox.NamedNode | ox.BlankNode | ox.Literal
             try:
                 if local == "uri":
                     term = ox.NamedNode(value)
@@ -267,32 +268,105 @@ def source_iri(path: Path) -> ox.NamedNode:
     return ox.NamedNode(str(SOURCE["wikidata-results-" + (ids.slug(Path(path).stem) or "file")]))
 
 
+T, L = ox.NamedNode, ox.Literal
+A = T(str(RDF.type))
+
+
+def _check_columns(path: Path, rows: list[Row], col: dict[str, str], mapping: dict[str, str]) -> None:
+    if not rows:
+        return
+    seen_cols = set().union(*(r.values for r in rows))
+    for var in ENTITY_VARS:
+        if col[var] not in seen_cols:
+            hint = f" (mapped with --map {var}={col[var]})" if var in mapping else f"; if the file calls it otherwise, pass --map {var}=COLUMN"
+            raise BadInput(f"{path}: no column {col[var]!r} for ?{var}{hint}. Columns: {', '.join(sorted(seen_cols))}")
+    for var, column in mapping.items():
+        if column not in seen_cols:
+            raise BadInput(f"--map {var}={column}: {path} has no column {column!r}. Columns: {', '.join(sorted(seen_cols))}")
+
+
+def _source_triples(path: Path, src: ox.NamedNode) -> set[ox.Triple]:
+    return {
+        ox.Triple(src, A, T(str(CG.Source))),
+        ox.Triple(src, T(str(RDFS.label)), L(f"Wikidata Query Service results: {path.stem}", language="en")),
+        ox.Triple(src, T("http://purl.org/dc/terms/license"), T("https://creativecommons.org/publicdomain/zero/1.0/")),
+        ox.Triple(src, T("http://purl.org/dc/terms/source"), T("https://query.wikidata.org/")),
+    }
+
+
+def _place_triples(qid: str, label) -> set[ox.Triple]:
+    place = T(str(PLACE[qid]))
+    out = {ox.Triple(place, A, T(str(CG.Place))), ox.Triple(place, T(str(CG.qid)), L(qid)),
+           ox.Triple(place, T(str(CG.wikidata)), T(str(WD[qid])))}
+    if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
+        out.add(ox.Triple(place, T(str(RDFS.label)), label))
+    return out
+
+
+def _tie_triples(path: Path, row: Row, get, q1: str, q2: str, src: ox.NamedNode) -> set[ox.Triple]:
+    pair = ids.pair_key(q1, q2)
+    tie = T(str(ids.partnership_iri(q1, q2)))
+    formal = T(str(CG.FormalPartnership))
+    derived = T(str(PROV.wasDerivedFrom))
+    out = {
+        ox.Triple(tie, A, formal), ox.Triple(tie, T(str(CG.kind)), formal),
+        ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q1]))), ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q2]))),
+        ox.Triple(tie, derived, src),
+    }
+    first, second = pair.split("-")
+    out.add(ox.Triple(T(str(PLACE[first])), T(str(CG.twinnedWith)), T(str(PLACE[second]))))
+    for var, cls, slug in (("start", CG.Formalisation, "formalisation"), ("end", CG.Termination, "termination")):
+        if get(var) is None:
+            continue
+        date = _date(path, row, var, get(var), get(var + "Precision"))
+        event = T(str(ids.event_iri(pair, slug, date.value)))
+        out.update({
+            ox.Triple(event, A, T(str(cls))), ox.Triple(event, T(str(CG.date)), date),
+            ox.Triple(event, derived, src), ox.Triple(tie, T(str(CG.event)), event),
+        })
+    return out
+
+
+def _geometry_triples(points: dict[str, set[ox.Literal]]) -> set[ox.Triple]:
+    # Wikidata's coordinates (P625) are a geometry of the place, not its centroid: the centroid
+    # is the curated, verified point (one per place), which an imported file must not contradict.
+    # The same IRIs as `citygraph link enrich` uses for Wikidata's coordinates.
+    out: set[ox.Triple] = set()
+    for qid, wkts in points.items():
+        ordered = sorted(wkts, key=lambda w: w.value)
+        for n, wkt in enumerate(ordered, start=1):
+            geometry = T(str(ids.wikidata_geometry_iri(qid, n if len(ordered) > 1 else None)))
+            out.update({
+                ox.Triple(T(str(PLACE[qid])), T(str(GEO.hasGeometry)), geometry),
+                ox.Triple(geometry, A, T(str(GEO.Geometry))),
+                ox.Triple(geometry, T(str(GEO.asWKT)), wkt),
+            })
+    return out
+
+
+def _country_triples(countries: dict[str, set[str]]) -> set[ox.Triple]:
+    out: set[ox.Triple] = set()
+    for qid, cs in countries.items():
+        if len(cs) == 1:  # cg:country is functional: several P17 values are left out, not merged
+            (c,) = cs
+            country = T(str(PLACE[c]))
+            out.update({
+                ox.Triple(T(str(PLACE[qid])), T(str(CG.country)), country), ox.Triple(country, A, T(str(CG.Country))),
+                ox.Triple(country, T(str(CG.qid)), L(c)), ox.Triple(country, T(str(CG.wikidata)), T(str(WD[c]))),
+            })
+    return out
+
+
 def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None = None, lang: str | None = None) -> list[ox.Triple]:
     """The citygraph triples for the rows (sorted, de-duplicated)."""
     path = Path(path)
     mapping = mapping or {}
     col = {v: mapping.get(v, v) for v in VARIABLES}
-    if rows:
-        seen_cols = set().union(*(r.values for r in rows))
-        for var in ENTITY_VARS:
-            if col[var] not in seen_cols:
-                hint = f" (mapped with --map {var}={col[var]})" if var in mapping else f"; if the file calls it otherwise, pass --map {var}=COLUMN"
-                raise BadInput(f"{path}: no column {col[var]!r} for ?{var}{hint}. Columns: {', '.join(sorted(seen_cols))}")
-        for var, column in mapping.items():
-            if column not in seen_cols:
-                raise BadInput(f"--map {var}={column}: {path} has no column {column!r}. Columns: {', '.join(sorted(seen_cols))}")
-    T, L = ox.NamedNode, ox.Literal
-    a = T(str(RDF.type))
+    _check_columns(path, rows, col, mapping)
     src = source_iri(path)
-    out: set[ox.Triple] = {
-        ox.Triple(src, a, T(str(CG.Source))),
-        ox.Triple(src, T(str(RDFS.label)), L(f"Wikidata Query Service results: {path.stem}", language="en")),
-        ox.Triple(src, T("http://purl.org/dc/terms/license"), T("https://creativecommons.org/publicdomain/zero/1.0/")),
-        ox.Triple(src, T("http://purl.org/dc/terms/source"), T("https://query.wikidata.org/")),
-    }
+    out = _source_triples(path, src)
     countries: dict[str, set[str]] = defaultdict(set)
     points: dict[str, set[ox.Literal]] = defaultdict(set)
-    derived = T(str(PROV.wasDerivedFrom))
     for row in rows:
         get = lambda var, row=row: row.values.get(col[var])  # noqa: E731
         for var in ENTITY_VARS:
@@ -300,59 +374,15 @@ def rows_to_triples(path: Path, rows: list[Row], mapping: dict[str, str] | None 
                 raise BadInput(f"{path}: {row.where}: ?{var} (column {col[var]!r}) is empty; every row needs an item and a twin")
         q1, q2 = _qid_of(path, row, "item", get("item")), _qid_of(path, row, "twin", get("twin"))
         for side, qid in (("item", q1), ("twin", q2)):
-            place = T(str(PLACE[qid]))
-            out.add(ox.Triple(place, a, T(str(CG.Place))))
-            out.add(ox.Triple(place, T(str(CG.qid)), L(qid)))
-            out.add(ox.Triple(place, T(str(CG.wikidata)), T(str(WD[qid]))))
-            label = _label(get(side + "Label"), lang)
-            if label is not None and label.value != qid:  # WDQS falls back to the QID when there is no label
-                out.add(ox.Triple(place, T(str(RDFS.label)), label))
+            out |= _place_triples(qid, _label(get(side + "Label"), lang))
             if get(side + "Coord") is not None:
                 points[qid].add(_point(path, row, side + "Coord", get(side + "Coord")))
             if get(side + "Country") is not None:
                 countries[qid].add(_qid_of(path, row, side + "Country", get(side + "Country")))
-        if q1 == q2:
-            continue  # a self-tie is no tie
-        pair = ids.pair_key(q1, q2)
-        tie = T(str(ids.partnership_iri(q1, q2)))
-        formal = T(str(CG.FormalPartnership))
-        out.update({
-            ox.Triple(tie, a, formal), ox.Triple(tie, T(str(CG.kind)), formal),
-            ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q1]))), ox.Triple(tie, T(str(CG.party)), T(str(PLACE[q2]))),
-            ox.Triple(tie, derived, src),
-        })
-        first, second = pair.split("-")
-        out.add(ox.Triple(T(str(PLACE[first])), T(str(CG.twinnedWith)), T(str(PLACE[second]))))
-        for var, cls, slug in (("start", CG.Formalisation, "formalisation"), ("end", CG.Termination, "termination")):
-            if get(var) is None:
-                continue
-            date = _date(path, row, var, get(var), get(var + "Precision"))
-            event = T(str(ids.event_iri(pair, slug, date.value)))
-            out.update({
-                ox.Triple(event, a, T(str(cls))), ox.Triple(event, T(str(CG.date)), date),
-                ox.Triple(event, derived, src), ox.Triple(tie, T(str(CG.event)), event),
-            })
-    # Wikidata's coordinates (P625) are a geometry of the place, not its centroid: the centroid
-    # is the curated, verified point (one per place), which an imported file must not contradict.
-    # The same IRIs as `citygraph link enrich` uses for Wikidata's coordinates.
-    for qid, wkts in points.items():
-        ordered = sorted(wkts, key=lambda w: w.value)
-        for n, wkt in enumerate(ordered, start=1):
-            geometry = T(str(ids.wikidata_geometry_iri(qid, n if len(ordered) > 1 else None)))
-            out.update({
-                ox.Triple(T(str(PLACE[qid])), T(str(GEO.hasGeometry)), geometry),
-                ox.Triple(geometry, a, T(str(GEO.Geometry))),
-                ox.Triple(geometry, T(str(GEO.asWKT)), wkt),
-            })
-    for qid, cs in countries.items():
-        if len(cs) == 1:  # cg:country is functional: several P17 values are left out, not merged
-            (c,) = cs
-            country = T(str(PLACE[c]))
-            out.update({
-                ox.Triple(T(str(PLACE[qid])), T(str(CG.country)), country), ox.Triple(country, a, T(str(CG.Country))),
-                ox.Triple(country, T(str(CG.qid)), L(c)), ox.Triple(country, T(str(CG.wikidata)), T(str(WD[c]))),
-            })
-    return sorted(out, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+        if q1 != q2:  # a self-tie is no tie
+            out |= _tie_triples(path, row, get, q1, q2, src)
+    out |= _geometry_triples(points) | _country_triples(countries)
+    return sorted(out, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
 
 
 def to_turtle(triples: list[ox.Triple]) -> bytes:
@@ -393,8 +423,8 @@ def import_results(path: Path, out: Path, mapping: dict[str, str] | None = None,
     triples = rows_to_triples(path, rows, mapping, lang)
     write_atomically(to_turtle(triples), out)
     party = CG.party
-    ties = {t.subject.value for t in triples if t.predicate.value == str(party)}
-    places = {t.subject.value for t in triples if t.predicate.value == str(CG.qid)}
+    ties = {str(t.subject) for t in triples if t.predicate.value == str(party)}
+    places = {str(t.subject) for t in triples if t.predicate.value == str(CG.qid)}
     return {"rows": len(rows), "ties": len(ties), "places": len(places), "triples": len(triples)}
 
 
