@@ -282,8 +282,11 @@ def check_literals(quads: Iterable, where: str) -> None:
         o = q.object
         if not hasattr(o, "datatype"):
             continue
-        if len(o.value) > cap:
-            raise BadInput(f"{where}: a literal of {_size(len(o.value.encode('utf-8')))} (object of <{q.predicate.value}> "
+        size = len(o.value)
+        if size * 4 > cap:  # a character is at most 4 bytes in UTF-8: count bytes only when it can matter
+            size = len(o.value.encode("utf-8"))
+        if size > cap:
+            raise BadInput(f"{where}: a literal of {_size(size)} (object of <{q.predicate.value}> "
                            f"on {q.subject}) is larger than the {_size(cap)} literal cap; refused (raise ${ENV_MAX_LITERAL} if genuine)")
         if o.datatype is None or o.language or o.datatype.value not in _CALENDAR:
             continue
