@@ -196,6 +196,16 @@ def test_repeated_500s_retry_with_backoff_then_fail(server, tmp_path):
     assert cache_files(tmp_path) == []
 
 
+def test_a_complete_answer_of_the_wrong_shape_is_not_retried_nor_cached(server, tmp_path):
+    out = tmp_path / "out.qs"
+    r = run_cli("link", "diff", "--data", OURS, "--endpoint", server + "/not-sparql", "--timeout", "0.3",
+                "--retries", "1", "--city", "Q16666", "--quickstatements", out)
+    assert r.exit_code == 3, r.stderr
+    assert "without a results.bindings list" in r.stderr and "Traceback" not in r.stderr
+    assert Misbehaving.counts["/not-sparql"] == 1  # the same answer would come again
+    assert not out.exists() and cache_files(tmp_path) == []
+
+
 def test_a_retry_after_beyond_the_limit_fails_at_once(server):
     waits = []
     client = WikidataClient(endpoint=server + "/503-long-wait", sleep=waits.append)
@@ -217,7 +227,6 @@ def test_a_bad_query_is_not_retried(server):
     ("/slow", "no answer within 0.3 s"),
     ("/truncated", "JSON that does not parse"),
     ("/html", "HTML page, not SPARQL JSON"),
-    ("/not-sparql", "without results.bindings"),
 ])
 def test_failures_end_in_exit_3_with_nothing_written(server, tmp_path, path, message):
     out = tmp_path / "out.qs"

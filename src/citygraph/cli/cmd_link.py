@@ -25,6 +25,9 @@ def remote_options(f):
         options.timeout(None, "Seconds to wait for an answer (default 60, or $CITYGRAPH_WIKIDATA_TIMEOUT)."),
         click.option("--retries", type=click.IntRange(min=0), default=None,
                      help="Retries after a 429/503/5xx, timeout or broken answer (default 4, or $CITYGRAPH_WIKIDATA_RETRIES)."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=None, expose_value=False,
+                     callback=lambda _ctx, _param, value: _set_max_bytes(value),
+                     help="Largest answer accepted from the endpoint, in bytes (default 64 MiB); a larger one is exit 3."),
         click.option("--batch-size", type=click.IntRange(1, 200), default=None,
                      help="QIDs per VALUES block (default 50, or $CITYGRAPH_WIKIDATA_BATCH)."),
         options.scope("Which data/ source(s) are 'our graph': 'all' (default), or one source such as 'nanjing' (the curated core)."),
@@ -34,6 +37,12 @@ def remote_options(f):
     for option in reversed(shared):
         f = option(f)
     return f
+
+
+def _set_max_bytes(value):
+    from ..remote import set_max_bytes
+
+    set_max_bytes(value)
 
 
 def _client(endpoint, offline, refresh, timeout, retries, batch_size):

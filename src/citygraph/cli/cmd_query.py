@@ -34,14 +34,18 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @options.output_format(QUERY_OUTPUTS, default=None,
                        help="Output format. Default: table on a terminal; csv (SELECT/ASK) or turtle (CONSTRUCT) in a pipe.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the local graph.")
-@options.timeout(60.0, "Seconds to wait for --endpoint.")
+@options.timeout(60.0, "Seconds the whole query may take, on --endpoint (the whole request, not one read) or locally.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE call this endpoint too (default: only Wikidata's query service); repeatable.")
+@click.option("--max-bytes", "max_bytes", type=click.IntRange(min=1), default=None,
+              help="Largest answer accepted from --endpoint, in bytes (default 64 MiB).")
 @click.option("--graph", "graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Query this dump (TriG, N-Quads, Turtle, N-Triples) instead of the built graph.")
 @options.scope("Data sources of the built graph: 'all' (default) or one source such as 'nanjing'.")
 @options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
 @options.reasoner(None, "OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the graph even if the cache holds an up-to-date build.")
-def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, reasoner, rebuild):
+def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes, graph, scope, extra, reasoner, rebuild):
     """Run the stored query NAME (see 'citygraph queries') and print its answer.
 
     Without --endpoint or --graph it runs on the built graph (scope, --add files, reasoner),
@@ -61,7 +65,10 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     Exit 2 for an unknown query or parameter, a value of the wrong type or a bad format;
     3 when the endpoint fails or times out.
     """
+    from .. import remote
     from ..errors import BadInput
+    from ..load.guards import regular_file
+    from ..query import service_policy
     from ..query.binding import bind
     from ..query.catalogue import get, load_adhoc
     from ..query.results import check_format, default_format, write
@@ -75,11 +82,16 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     if (endpoint or graph) and (extra or rebuild or reasoner or scope != "all"):
         raise BadInput("--scope, --add, --reasoner and --rebuild choose the built graph; "
                        "they do not apply with --endpoint or --graph")
-    query = load_adhoc(file) if file else get(name)
+    if endpoint is not None:
+        remote.check_url(endpoint, "--endpoint")
+    query = load_adhoc(regular_file(file, "query file")) if file else get(name)
     values = _params(params)
     fmt = fmt or default_format(query.form, sys.stdout.isatty())
     check_format(fmt, query.form, query.name)
     bind(query, values)  # check every value before any build or network work
+    with service_policy.allowing(allow_service):
+        # SERVICE calls are checked before any build or network work, too
+        service_policy.check_services(query.text, service_policy.allowed(), str(query.path or f"query {query.name!r}"))
 
     store = None
     if endpoint is None:
@@ -89,5 +101,6 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
             store = cache.graph_file_store(graph)
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
-    result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
+    with service_policy.allowing(allow_service), remote.capped(max_bytes):
+        result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
     click.echo(write(result, fmt), nl=False)

@@ -14,17 +14,19 @@ import hashlib
 import http.client
 import json
 import os
-import socket
 import time
 import urllib.error
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
-from .. import atomic
+import pyoxigraph as ox
+
+from .. import atomic, remote
 from ..errors import BadInput, RemoteError
 from ..ids import check_qid, key_order
-from ..load import resources
+from ..load import guards, resources
 from ..version import __version__
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -116,6 +118,7 @@ class WikidataClient:
     backoff: float | None = None
     max_wait: float | None = None
     batch_size: int | None = None
+    max_bytes: int | None = None
     say: Callable[[str], None] = lambda _msg: None
     sleep: Callable[[float], None] = time.sleep
     requests_made: int = field(default=0, init=False)
@@ -123,8 +126,7 @@ class WikidataClient:
 
     def __post_init__(self):
         self.endpoint = self.endpoint or os.environ.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT
-        if not self.endpoint.startswith(("http://", "https://")):
-            raise BadInput(f"--endpoint {self.endpoint!r}: give an http(s) URL of a SPARQL endpoint, e.g. {DEFAULT_ENDPOINT}")
+        self.endpoint = remote.check_url(self.endpoint, "--endpoint")
         if self.offline and self.refresh:
             raise BadInput("--offline and --refresh exclude each other: offline reads only the cache, refresh bypasses it")
         self.cache_dir = Path(self.cache_dir).expanduser() if self.cache_dir else cache_root() / "wikidata"
@@ -138,6 +140,8 @@ class WikidataClient:
             self.max_wait = _env_number(ENV_MAX_WAIT, DEFAULT_MAX_WAIT, float, 0)
         if self.batch_size is None:
             self.batch_size = _env_number(ENV_BATCH, DEFAULT_BATCH, int, 1)
+        if self.max_bytes is None:
+            self.max_bytes = remote.max_bytes()
         if not 1 <= self.batch_size <= MAX_BATCH:
             raise BadInput(f"batch size {self.batch_size}: choose between 1 and {MAX_BATCH} QIDs per VALUES block")
 
@@ -159,45 +163,52 @@ class WikidataClient:
 
     # -- queries -------------------------------------------------------------------------------
 
-    def select_raw(self, query: str) -> bytes:
-        """The SPARQL JSON answer to a SELECT, as the exact bytes received (or cached)."""
+    def select_raw(self, query: str, required: Sequence[str] = ()) -> bytes:
+        """The SPARQL JSON answer to a SELECT, as the exact bytes received (or cached).
+
+        The answer's shape is checked before it is cached (see `_parse`): every row an object
+        of well-formed terms, with every variable in `required` bound.
+        """
         path = self.cache_path(query)
         if not self.refresh and path.is_file():
             self.cache_hits += 1
-            return path.read_bytes()
+            try:
+                return path.read_bytes()
+            except OSError as err:
+                raise RemoteError(f"cache file {path}: cannot be read ({err.strerror or err}); delete it or run with --refresh") from None
         if self.offline:
             raise RemoteError(
                 f"offline: no cached answer from {self.endpoint} for this query (cache file {path} is missing). "
                 "Run once without --offline to fill the cache, or check --endpoint and $CITYGRAPH_CACHE_DIR."
             )
-        raw = self._fetch(query)
+        raw = self._fetch(query, required)
         self._store(query, raw)
         return raw
 
-    def select(self, query: str) -> list[dict]:
+    def select(self, query: str, required: Sequence[str] = ()) -> list[dict]:
         """The bindings of a SELECT: one dict per row, variable -> SPARQL JSON term."""
-        raw = self.select_raw(query)
-        return _parse(raw, where=f"cache file {self.cache_path(query)}")["results"]["bindings"]
+        raw = self.select_raw(query, required)
+        return _parse(raw, where=f"cache file {self.cache_path(query)}", required=required)["results"]["bindings"]
 
-    def select_batched(self, template: str, var: str, qids: Iterable[str]) -> list[dict]:
+    def select_batched(self, template: str, var: str, qids: Iterable[str], required: Sequence[str] = ()) -> list[dict]:
         """Run `template` once per batch of QIDs; `{values}` in it becomes `VALUES ?var {…}`."""
         unique = sorted(set(qids), key=key_order)
         rows: list[dict] = []
         assert self.batch_size is not None  # set by __post_init__
         for chunk in batches(unique, self.batch_size):
-            rows.extend(self.select(template.replace("{values}", values_block(var, chunk))))
+            rows.extend(self.select(template.replace("{values}", values_block(var, chunk)), required))
         return rows
 
     # -- HTTP ----------------------------------------------------------------------------------
 
-    def _fetch(self, query: str) -> bytes:
-        assert self.retries is not None and self.backoff is not None and self.max_wait is not None  # set by __post_init__
+    def _fetch(self, query: str, required: Sequence[str] = ()) -> bytes:
+        assert self.retries is not None and self.backoff is not None and self.max_wait is not None  # set in __post_init__
         attempts = self.retries + 1
         problem = ""
         for attempt in range(1, attempts + 1):
             try:
                 self.requests_made += 1
-                return self._attempt(query)
+                return self._attempt(query, required)
             except _Retry as retry:
                 problem = retry.problem
                 if attempt == attempts:
@@ -215,31 +226,33 @@ class WikidataClient:
             f"Check the endpoint URL, try again later, or raise ${ENV_RETRIES} / ${ENV_TIMEOUT}."
         )
 
-    def _attempt(self, query: str) -> bytes:
+    def _attempt(self, query: str, required: Sequence[str] = ()) -> bytes:
         from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        assert self.endpoint is not None  # set by __post_init__
+        assert self.timeout is not None and self.max_bytes is not None and self.endpoint is not None
+        remote.install_opener()  # redirects only within the endpoint's host
         sparql = SPARQLWrapper(self.endpoint, agent=user_agent())
         sparql.setReturnFormat(JSON)
         sparql.setOnlyConneg(True)  # no format=/output= parameters: plain SPARQL protocol
-        sparql.timeout = self.timeout  # type: ignore[assignment]  # SPARQLWrapper types it int, reads a float fine; setTimeout() would truncate to whole seconds (0.3 -> 0 = none)
+        sparql.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() would truncate to whole seconds
         sparql.setMethod(GET if len(query) <= GET_LIMIT else POST)
         sparql.setQuery(query)
+        deadline = time.monotonic() + self.timeout
         try:
             response = sparql.query().response
             try:
-                raw = response.read()
+                raw = _read(response, self.endpoint, deadline, self.max_bytes, self.timeout)
                 content_type = response.headers.get("Content-Type", "")
             finally:
                 response.close()
         except urllib.error.HTTPError as err:
-            reason = f"HTTP {err.code} {err.reason}"
+            reason = f"HTTP {err.code} {' '.join(str(err.reason).split())}"
             if err.code in RETRY_AFTER_STATUSES:
                 raise _Retry(reason, parse_retry_after(err.headers.get("Retry-After"))) from None
             if err.code in TRANSIENT_STATUSES:
                 raise _Retry(reason) from None
-            raise RemoteError(f"{self.endpoint}: {reason}: {_excerpt(err.read())}") from None
+            raise RemoteError(f"{self.endpoint}: {reason}: {_excerpt(err.read(4096))}") from None
         except SPARQLWrapperException as err:
             # SPARQLWrapper turns 400/401/404/414/500 into its own exceptions, bodies included.
             name = type(err).__name__
@@ -249,13 +262,31 @@ class WikidataClient:
         except TimeoutError:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as err:
-            if isinstance(err.reason, (TimeoutError, socket.timeout)):
+            if isinstance(err.reason, TimeoutError):
                 raise _Retry(f"no answer within {self.timeout:g} s") from None
+            if remote.is_offline(err):
+                raise RemoteError(remote.offline_message(self.endpoint, err, OFFLINE_HINT)) from None
             raise _Retry(f"cannot connect: {err.reason}") from None
         except (http.client.HTTPException, ConnectionError, OSError) as err:
+            if remote.is_offline(err):
+                raise RemoteError(remote.offline_message(self.endpoint, err, OFFLINE_HINT)) from None
             raise _Retry(f"connection broke off: {type(err).__name__} {err}") from None
-        _parse(raw, content_type, where=self.endpoint, retry=True)
+        _parse(raw, content_type, where=self.endpoint, retry=True, required=required)
         return raw
+
+
+OFFLINE_HINT = ("to work offline, run the same command with --offline: it answers from the cache that an "
+                "earlier run with the network filled ($CITYGRAPH_CACHE_DIR/wikidata)")
+
+
+def _read(response, endpoint: str, deadline: float, max_bytes: int, timeout: float) -> bytes:
+    """The body within the deadline and the size cap; a cut-off or slow body is worth a retry, a huge one is not."""
+    try:
+        return remote.read_capped(response, endpoint, deadline=deadline, max_bytes=max_bytes, timeout=timeout)
+    except RemoteError as err:
+        if "--max-bytes" in str(err):
+            raise
+        raise _Retry(str(err).split(": ", 1)[-1]) from None
 
 
 def _excerpt(body: bytes, limit: int = 200) -> str:
@@ -263,16 +294,25 @@ def _excerpt(body: bytes, limit: int = 200) -> str:
     return text[:limit] + ("…" if len(text) > limit else "") if text else "(empty body)"
 
 
-def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool = False) -> dict:
-    """A SPARQL JSON SELECT answer, or a failure that says what came instead."""
-    def fail(problem: str):
-        if retry:
+def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool = False, required: Sequence[str] = ()) -> dict:
+    """A SPARQL JSON SELECT answer of the expected shape, or a failure that says what came instead.
+
+    An answer cut short or an HTML page may be a passing fault (retried); a complete answer of
+    the wrong shape is not, and is never cached.
+    """
+    def fail(problem: str, transient: bool = True) -> NoReturn:
+        if retry and transient:
             raise _Retry(problem)
-        raise RemoteError(f"{where}: {problem}. Delete the cache file or run with --refresh.")
+        fix = "Delete the cache file or run with --refresh." if not retry else "Check --endpoint: it must be a SPARQL endpoint."
+        raise RemoteError(f"{where}: {problem}. {fix}")
 
     head = raw.lstrip()[:1]
     if head == b"<" or "html" in content_type.lower():
         fail(f"answered an HTML page, not SPARQL JSON ({_excerpt(raw, 120)})")
+    try:
+        guards.check_json_depth(raw.decode("utf-8", "replace"), where)
+    except BadInput as err:
+        fail(f"answered JSON nested too deeply ({str(err).split(': ', 2)[-1]})", transient=False)
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -280,5 +320,15 @@ def _parse(raw: bytes, content_type: str = "", where: str = "cache", retry: bool
              if isinstance(err, json.JSONDecodeError) else "answered bytes that are not UTF-8 JSON")
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
-        fail("answered JSON without results.bindings (not a SPARQL SELECT result)")
+        fail("answered JSON without a results.bindings list (not a SPARQL SELECT result)", transient=False)
+    try:  # every term well formed: pyoxigraph's own reader of SPARQL JSON results
+        answer = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+        for _ in answer if isinstance(answer, ox.QuerySolutions) else ():
+            pass
+    except SyntaxError as err:
+        fail(f"answered SPARQL JSON that is not well formed ({err.msg})", transient=False)
+    for n, row in enumerate(results["bindings"], start=1):
+        missing = [v for v in required if v not in row]
+        if missing:
+            fail(f"answered a row ({n}) without ?{', ?'.join(missing)}, which the query always binds", transient=False)
     return data

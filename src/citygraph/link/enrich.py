@@ -80,7 +80,7 @@ def _labels(ours: OurGraph, client: WikidataClient, places: dict[str, ox.NamedNo
     """Labels in the languages asked for that our data does not give."""
     out: Triples = []
     template = LABELS_QUERY.replace("{languages}", _lang_list(languages))
-    for row in client.select_batched(template, "item", list(places)):
+    for row in client.select_batched(template, "item", list(places), required=("item", "label")):
         qid = qid_of(row.get("item"))
         lang = row["label"].get("xml:lang", "")
         if qid in places and lang and lang.lower() not in ours.places[qid].languages:
@@ -91,7 +91,7 @@ def _labels(ours: OurGraph, client: WikidataClient, places: dict[str, ox.NamedNo
 def _geometries(client: WikidataClient, places: dict[str, ox.NamedNode]) -> Triples:
     """Wikidata's coordinates (P625), each a geometry of its own beside our curated centroid."""
     points: dict[str, set[str]] = {}
-    for row in client.select_batched(COORDS_QUERY, "item", list(places)):
+    for row in client.select_batched(COORDS_QUERY, "item", list(places), required=("item", "coord")):
         qid = qid_of(row.get("item"))
         if qid in places:
             points.setdefault(qid, set()).add(row["coord"]["value"])
@@ -112,7 +112,7 @@ def _geometries(client: WikidataClient, places: dict[str, ox.NamedNode]) -> Trip
 def _populations(client: WikidataClient, places: dict[str, ox.NamedNode]) -> Triples:
     """One population figure per place: the best-ranked, most recent P1082 statement."""
     best: dict[str, tuple] = {}
-    for row in client.select_batched(POPULATION_QUERY, "item", list(places)):
+    for row in client.select_batched(POPULATION_QUERY, "item", list(places), required=("item", "statement", "population", "rank")):
         qid = qid_of(row.get("item"))
         if qid not in places:
             continue

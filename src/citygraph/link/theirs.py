@@ -147,7 +147,7 @@ def fetch_items(client: WikidataClient, qids: list[str]) -> dict[str, WdItem]:
 def fetch_ties(client: WikidataClient, cities: list[str]) -> WdTies:
     statements: dict[str, WdStatement] = {}
     labels: dict[str, str] = {}
-    for row in client.select_batched(TIES_QUERY, "city", cities):
+    for row in client.select_batched(TIES_QUERY, "city", cities, required=("statement",)):
         subject, obj = qid_of(row.get("subject")), qid_of(row.get("object"))
         if not subject or not obj or subject == obj:
             continue  # "unknown value" or a non-item value: not a tie between two items

@@ -8,9 +8,14 @@ compared term by term. One table (`FORMATS`) maps each format to its writer and 
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
+import socket
+import threading
+import time
 import unicodedata
+import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
@@ -18,8 +23,11 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from .. import remote
 from ..errors import BadInput, RemoteError
+from ..load import guards
 from ..namespaces import XSD
+from . import service_policy
 
 XSD_STRING = XSD.string.value
 SELECT_FORMS = ("SELECT", "ASK")
@@ -71,22 +79,94 @@ def _from_solutions(form: str, answer) -> Result:
     return Result(form="SELECT", variables=variables, rows=rows)
 
 
-def run_local(text: str, store: ox.Store, form: str = "SELECT") -> Result:
-    """Run on the embedded store; the default graph is the union of all named graphs."""
+def run_local(text: str, store: ox.Store, form: str = "SELECT", *, timeout: float | None = None) -> Result:
+    """Run on the embedded store; the default graph is the union of all named graphs.
+
+    The query is refused before it runs if it calls a SERVICE not on the allow-list (see
+    service_policy) or is an update; with `timeout`, a query still running after that many
+    seconds is abandoned with BadInput (it runs in a worker thread: pyoxigraph cannot be
+    interrupted, so the thread finishes in the background and its answer is dropped).
+    """
+    service_policy.check_services(text, service_policy.allowed(), "the query")
+    if timeout is None:
+        return _run_local(text, store, form)
+    box: dict = {}
+
+    def work():
+        try:
+            box["result"] = _run_local(text, store, form)
+        except BaseException as err:  # handed to the caller's thread
+            # without its traceback and context: they hold pyoxigraph's query objects, which
+            # must be dropped in the thread that made them
+            err.__context__ = err.__cause__ = None
+            box["error"] = err.with_traceback(None)
+
+    worker = threading.Thread(target=work, name="citygraph-local-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise BadInput(f"the query ran longer than --timeout {timeout:g} s on the local graph and was stopped; "
+                       "narrow it (a LIMIT, more specific patterns) or raise --timeout")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def _run_local(text: str, store: ox.Store, form: str) -> Result:
     try:
         return _from_solutions(form, store.query(text, use_default_graph_as_union=True))
     except SyntaxError as err:
         raise BadInput(f"the query does not parse: {err}") from None
     except (OSError, RuntimeError) as err:
+        targets = service_policy.service_targets(text)
+        if targets:
+            raise RemoteError(f"the query calls SERVICE <{targets[0]}>, which failed: {err}. This query needs the network "
+                              "(a federated query); the stored queries that are not federated run offline") from None
         raise BadInput(f"the query failed on the local graph: {err}") from None
 
 
-def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) -> Result:
-    """Run on a SPARQL 1.1 endpoint through SPARQLWrapper; any HTTP/network failure -> RemoteError."""
-    import urllib.error
+OFFLINE_HINT = ("check the URL and that the server runs, or run without --endpoint to query the local graph "
+                "(built from the files in the cache)")
 
-    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, max_bytes: int | None = None) -> Result:
+    """Run on a SPARQL 1.1 endpoint through SPARQLWrapper; any HTTP/network failure -> RemoteError.
+
+    http(s) URLs only; redirects only within the endpoint's host; the answer is read against a
+    wall-clock `timeout` for the whole request and a `max_bytes` cap, and checked before use.
+    """
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    remote.check_url(endpoint, "--endpoint")
+    max_bytes = max_bytes or remote.max_bytes()
+    service_policy.check_services(text, service_policy.allowed(), "the query")
+    remote.install_opener()
+    deadline = time.monotonic() + timeout
+    client = _sparqlwrapper(text, form, endpoint, timeout)
+    try:
+        response = client.query().response
+        try:
+            data = remote.read_capped(response, endpoint, deadline=deadline, max_bytes=max_bytes, timeout=timeout)
+        finally:
+            response.close()
+    except SPARQLWrapperException as err:
+        raise RemoteError(f"{endpoint}: the endpoint refused the query: {' '.join(str(err).split())[:500]}") from None
+    except urllib.error.HTTPError as err:
+        what = "a redirect loop or too many redirects" if 300 <= err.code < 400 else "check the endpoint URL, or try later"
+        raise RemoteError(f"{endpoint}: HTTP {err.code} {' '.join(str(err.reason).split())}; {what}") from None
+    except urllib.error.URLError as err:
+        if isinstance(err.reason, (TimeoutError, socket.timeout)):
+            raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
+        raise RemoteError(remote.offline_message(endpoint, err, OFFLINE_HINT)) from None
+    except TimeoutError:
+        raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
+    except (OSError, ValueError, http.client.HTTPException) as err:
+        raise RemoteError(f"{endpoint}: request failed: {type(err).__name__}: {err}") from None
+    return _parse_answer(data, form, endpoint)
+
+
+def _sparqlwrapper(text: str, form: str, endpoint: str, timeout: float):
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
     from ..version import __version__
 
@@ -96,28 +176,26 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0) ->
     # "DROP" in a comment or a bound string makes it send an update; we know the form.
     client.queryType = form if form in SELECT_FORMS + GRAPH_FORMS else "SELECT"
     client.setMethod(POST)
-    client.setTimeout(max(1, int(round(timeout))))
+    client.timeout = max(0.01, timeout)  # type: ignore[assignment]  # setTimeout() would round to whole seconds
+    client.setReturnFormat(TURTLE if form in GRAPH_FORMS else JSON)
+    return client
+
+
+def _parse_answer(data: bytes, form: str, endpoint: str) -> Result:
     graph = form in GRAPH_FORMS
-    client.setReturnFormat(TURTLE if graph else JSON)
-    try:
-        response = client.query().response
-        data = response.read()
-    except SPARQLWrapperException as err:
-        raise RemoteError(f"{endpoint}: the endpoint refused the query: {str(err).strip()[:500]}") from None
-    except urllib.error.HTTPError as err:
-        raise RemoteError(f"{endpoint}: HTTP {err.code} {err.reason}; check the endpoint URL") from None
-    except urllib.error.URLError as err:
-        raise RemoteError(f"{endpoint}: cannot reach the endpoint ({err.reason}); check the URL and that the server runs") from None
-    except TimeoutError:
-        raise RemoteError(f"{endpoint}: no answer within {timeout:g} s; raise --timeout or try later") from None
-    except (OSError, ValueError) as err:
-        raise RemoteError(f"{endpoint}: request failed: {err}") from None
+    head = data.lstrip()[:15].lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise RemoteError(f"{endpoint}: answered an HTML page, not {'Turtle' if graph else 'SPARQL results JSON'}; "
+                          "check that the URL is the endpoint itself (often ending in /sparql or /query)")
     try:
         if graph:
             quads = ox.parse(data, format=ox.RdfFormat.TURTLE)  # the parser yields quads (default graph)
             return Result(form=form, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+        guards.check_json_depth(data.decode("utf-8", "replace"), endpoint)
         return _from_solutions(form, ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
-    except (SyntaxError, ValueError) as err:
+    except BadInput as err:
+        raise RemoteError(f"{endpoint}: the answer was refused: {err}") from None
+    except (SyntaxError, ValueError, MemoryError) as err:
         raise RemoteError(f"{endpoint}: the answer is not valid {'Turtle' if graph else 'SPARQL results JSON'}: {err}") from None
 
 

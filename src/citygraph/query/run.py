@@ -20,4 +20,4 @@ def run(query: StoredQuery, values: Mapping[str, object] | None = None, *, store
         return run_remote(text, query.form, endpoint, timeout=timeout)
     if store is None:
         raise BadInput("no graph to query: give a store or an endpoint")
-    return run_local(text, store, query.form)
+    return run_local(text, store, query.form, timeout=timeout)

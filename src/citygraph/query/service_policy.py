@@ -9,13 +9,36 @@ not mistaken for one, and prefixed names are expanded with the query's own PREFI
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
 
 from ..errors import BadInput
 from .sparqltext import _tokens
 
 WIKIDATA_QUERY_SERVICE = "https://query.wikidata.org/sparql"
 DEFAULT_ALLOWED: tuple[str, ...] = (WIKIDATA_QUERY_SERVICE,)
+
+
+_EXTRA: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("citygraph_allowed_services", default=())
+
+
+def allowed() -> tuple[str, ...]:
+    """The allow-list in force: the default plus what `allowing` added (e.g. --allow-service)."""
+    return DEFAULT_ALLOWED + _EXTRA.get()
+
+
+@contextlib.contextmanager
+def allowing(urls: Iterable[str]) -> Iterator[None]:
+    """Within the block, SERVICE may also call these endpoints (each an http(s) URL)."""
+    from ..remote import check_url
+
+    extra = tuple(check_url(u, "--allow-service") for u in urls)
+    token = _EXTRA.set(_EXTRA.get() + extra)
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
 
 
 def _prefixes(tokens: list[tuple]) -> dict[str, str]:

@@ -26,6 +26,8 @@ types plain literals as xsd:string, so it would not match the reference.
 from __future__ import annotations
 
 import hashlib
+import logging
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 from ..namespaces import GRAPH_INFERRED, ID
-from . import DEFAULT_REASONER, REASONERS
+from . import DEFAULT_REASONER, REASONERS, coverage
 
 _META_NAMESPACES = (str(OWL), str(RDF), str(RDFS), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}
@@ -283,6 +285,8 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     """Compute the closure of ontology + data into the inferred graph. Returns its size."""
     if reasoner not in REASONERS:
         raise BadInput(f"--reasoner {reasoner!r}: choose one of {', '.join(REASONERS)}")
+    if reasoner == "fast":
+        reasoner = _covered_by(built)  # owlrl when the input needs rules the fast reasoner lacks
     target = GRAPH_INFERRED.value
     if built.store.contains_named_graph(GRAPH_INFERRED):
         built.store.remove_graph(GRAPH_INFERRED)
@@ -311,6 +315,28 @@ def _quads(keys: Iterable[Key], graph: ox.NamedNode) -> list[ox.Quad]:
     return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in keys]
 
 
+def _covered_by(built) -> str:
+    """'fast', or 'owlrl' if the input holds axioms the fast reasoner does not implement (named on stderr)."""
+    findings = coverage.scan(built.store, built.ontology_graphs, built.data_graphs)
+    for f in findings:
+        if f.fallback:
+            _log.warning(f"citygraph: warning: the fast reasoner does not implement {f}; this build is reasoned "
+                         "with owlrl, the reference, instead (slower)")
+        else:
+            _log.warning(f"citygraph: warning: {f}: the fast reasoner does not merge them; the shapes report it")
+    return "owlrl" if any(f.fallback for f in findings) else "fast"
+
+
+class _Stderr(logging.Handler):
+    """Warnings as plain lines on the current stderr (the CLI's own, even when it is redirected)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
+
+
+_log = logging.getLogger("citygraph.reason")
+if not any(isinstance(h, _Stderr) for h in _log.handlers):
+    _log.addHandler(_Stderr(logging.WARNING))
 _SCHEMAS: dict[str, Schema] = {}
 
 

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from .. import atomic, formats, ids
 from .. import precision as precision_of
 from ..errors import BadInput
+from ..load import guards
 from ..namespaces import CC0, CG, DCTERMS, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
 
 ENTITY_VARS = ("item", "twin")
@@ -59,57 +60,47 @@ class Row:
 
 def read_results(path: Path, fmt: str | None = None) -> list[Row]:
     path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise BadInput(f"{path}: cannot tell the results format from {path.suffix!r}; name the file .json, .csv, .tsv or .xml, or pass --input-format")
+    guards.regular_file(path, "results file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise BadInput(f"{path}: not UTF-8 text ({err})") from None
+        raise BadInput(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); save the file as UTF-8") from None
+    except OSError as err:
+        raise BadInput(f"{path}: cannot read the file: {err.strerror or err}") from None
+    if not text.strip():
+        raise BadInput(f"{path}: the file is empty; export the query result again")
     return {"json": _read_json, "csv": _read_csv, "tsv": _read_tsv, "xml": _read_xml}[fmt](path, text)
 
 
+def _solutions(path: Path, text: str, fmt: ox.QueryResultsFormat, where) -> list[Row]:
+    """Rows from pyoxigraph's own SPARQL results parser; `where(i)` names solution i for messages."""
+    rows: list[Row] = []
+    try:
+        answer = ox.parse_query_results(text.encode("utf-8"), format=fmt)
+        if isinstance(answer, ox.QueryBoolean):
+            raise BadInput(f"{path}: a yes/no (ASK) result, not a table of ?item and ?twin; export a SELECT result")
+        variables = [v.value for v in answer.variables]
+        for solution in answer:
+            values = {v: solution[v] for v in variables if solution[v] is not None}
+            rows.append(Row(where(len(rows) + 1), values))
+    except SyntaxError as err:
+        at = f":{err.lineno}:" if err.lineno else f": {where(len(rows) + 1)}:"
+        raise BadInput(f"{path}{at} not valid SPARQL results: {err.msg}; fix that {'line' if err.lineno else 'result'}") from None
+    return rows
+
+
 def _read_json(path: Path, text: str) -> list[Row]:
+    guards.check_json_depth(text, str(path))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise BadInput(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
-    try:
-        bindings = doc["results"]["bindings"]
-    except (KeyError, TypeError):
-        raise BadInput(f"{path}: not SPARQL JSON results (no results.bindings); export the query result as JSON from query.wikidata.org") from None
-    rows = []
-    for i, b in enumerate(bindings, start=1):
-        where = f"result {i}"
-        if not isinstance(b, dict):
-            raise BadInput(f"{path}: {where}: a binding must be a JSON object")
-        values = {}
-        for var, t in b.items():
-            values[var] = _json_term(path, where, var, t)
-        rows.append(Row(where, values))
-    return rows
-
-
-def _json_term(path: Path, where: str, var: str, t) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if not isinstance(t, dict) or "type" not in t or "value" not in t:
-        raise BadInput(f"{path}: {where}, ?{var}: a term needs 'type' and 'value'")
-    kind, value = t["type"], t["value"]
-    try:
-        if kind == "uri":
-            return ox.NamedNode(value)
-        if kind in ("literal", "typed-literal"):
-            if "xml:lang" in t:
-                return ox.Literal(value, language=t["xml:lang"])
-            if "datatype" in t:
-                return ox.Literal(value, datatype=ox.NamedNode(t["datatype"]))
-            return ox.Literal(value)
-        if kind == "bnode":
-            return ox.BlankNode(value)
-    except ValueError as err:
-        raise BadInput(f"{path}: {where}, ?{var}: {err}") from None
-    raise BadInput(f"{path}: {where}, ?{var}: unknown term type {kind!r} (expected uri, literal or bnode)")
+    if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict) or "bindings" not in doc["results"]:
+        raise BadInput(f"{path}: not SPARQL JSON results (no results.bindings); export the query result as JSON from query.wikidata.org")
+    return _solutions(path, text, ox.QueryResultsFormat.JSON, lambda i: f"result {i}")
 
 
 def _read_csv(path: Path, text: str) -> list[Row]:
@@ -136,39 +127,11 @@ def _read_csv(path: Path, text: str) -> list[Row]:
 
 
 def _read_tsv(path: Path, text: str) -> list[Row]:
-    lines = text.split("\n")
-    header = [h.strip().lstrip("?$") for h in lines[0].rstrip("\r").split("\t")] if lines and lines[0].strip() else None
-    if not header:
+    first = text.split("\n", 1)[0]
+    if not first.strip() or not all(h.strip().startswith(("?", "$")) for h in first.rstrip("\r").split("\t")):
         raise BadInput(f"{path}:1: expected a header line of ?variables separated by tabs")
-    rows = []
-    for n, line in enumerate(lines[1:], start=2):
-        line = line.rstrip("\r")
-        if not line:
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(header):
-            raise BadInput(f"{path}:{n}: {len(cells)} field(s), but the header names {len(header)}; fix that line")
-        values = {}
-        for var, cell in zip(header, cells, strict=True):
-            if cell.strip():
-                values[var] = _tsv_term(path, n, var, cell.strip())
-        rows.append(Row(f"line {n}", values))
-    return rows
-
-
-def _tsv_term(path: Path, line: int, var: str, cell: str):
-    """A TSV cell is an RDF term in Turtle/N-Triples syntax (bare numbers allowed)."""
-    if re.fullmatch(r"[+-]?\d+", cell):
-        return ox.Literal(cell, datatype=XSD.integer)
-    if re.fullmatch(r"[+-]?\d*\.\d+", cell):
-        return ox.Literal(cell, datatype=XSD.decimal)
-    try:
-        triples = list(ox.parse(f"<urn:x:s> <urn:x:p> {cell} .".encode(), format=ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as err:
-        raise BadInput(f"{path}:{line}: ?{var}: {cell!r} is not an RDF term ({err.msg})") from None
-    if len(triples) != 1:
-        raise BadInput(f"{path}:{line}: ?{var}: {cell!r} is not one RDF term")
-    return triples[0].object
+    # pyoxigraph's reader: line n of the file is solution n - 1
+    return _solutions(path, text, ox.QueryResultsFormat.TSV, lambda i: f"line {i + 1}")
 
 
 def _read_xml(path: Path, text: str) -> list[Row]:
@@ -219,7 +182,12 @@ def _read_xml(path: Path, text: str) -> list[Row]:
         if state["kind"] is not None:
             state["text"].append(data)
 
+    def entity(name, *_rest):
+        raise BadInput(f"{path}:{parser.CurrentLineNumber}: the XML declares entity {name!r}; SPARQL results need none "
+                       "and citygraph refuses them (entity expansion can exhaust memory). Remove the DOCTYPE")
+
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
+    parser.EntityDeclHandler = entity
     try:
         parser.Parse(text.encode("utf-8"), True)
     except xml.parsers.expat.ExpatError as err:
@@ -259,6 +227,9 @@ def _date(path: Path, row: Row, var: str, term, precision) -> ox.Literal:
     if not m:
         raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a date (YYYY-MM-DD or an xsd:dateTime)")
     year, month, day = m.groups()
+    problem = guards.literal_problem(f"{year.lstrip('+')}-{month}-{day}", str(XSD.date))
+    if problem:
+        raise BadInput(f"{path}: {row.where}: ?{var} is {term.value!r}: {problem}; correct the date in that row")
     if precision is not None:
         try:
             p = int(precision.value)
@@ -410,10 +381,32 @@ def to_turtle(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 
+def check_out(out: Path) -> None:
+    """--out must name a file in an existing folder (checked before anything is written)."""
+    out = Path(out)
+    if out.is_dir():
+        raise BadInput(f"--out {out}: is a folder; give a file name such as ties.ttl")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise BadInput(f"--out {out}: folder {parent} does not exist")
+
+
+def check_lang(lang: str | None) -> None:
+    """--lang must be a BCP 47 language tag (checked before the file is read)."""
+    if lang is None:
+        return
+    try:
+        ox.Literal("x", language=lang)
+    except ValueError:
+        raise BadInput(f"--lang {lang!r}: not a language tag; give a BCP 47 tag such as en, zh-Hans or pt-BR") from None
+
+
 def import_results(path: Path, out: Path, mapping: dict[str, str] | None = None, fmt: str | None = None, lang: str | None = None) -> dict:
     """Read one results file and write the Turtle; returns counts for the summary."""
+    check_lang(lang)
     rows = read_results(path, fmt)
     triples = rows_to_triples(path, rows, mapping, lang)
+    check_out(out)
     atomic.write_bytes(out, to_turtle(triples))
     party = CG.party
     ties = {_iri_text(t.subject) for t in triples if t.predicate.value == str(party)}

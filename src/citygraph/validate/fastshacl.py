@@ -94,7 +94,7 @@ def _path_sparql(sg: ShapesGraph, path) -> str | None:
         return None
     if sg.value(path, RDF_FIRST) is not None:
         parts = [_path_sparql(sg, p) for p in sg.items(path)]
-        return None if None in parts or not parts else "(" + "/".join(parts) + ")"
+        return None if None in parts or not parts else "(" + "/".join(p for p in parts if p) + ")"
     for key, fmt in (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"), ("oneOrMorePath", "{}+"), ("zeroOrOnePath", "{}?")):
         inner = sg.value(path, SH + key)
         if inner is not None:
@@ -103,7 +103,7 @@ def _path_sparql(sg: ShapesGraph, path) -> str | None:
     alt = sg.value(path, SH + "alternativePath")
     if alt is not None:
         parts = [_path_sparql(sg, p) for p in sg.items(alt)]
-        return None if None in parts or not parts else "(" + "|".join(parts) + ")"
+        return None if None in parts or not parts else "(" + "|".join(p for p in parts if p) + ")"
     return None
 
 
@@ -166,7 +166,7 @@ class Checker:
 
     # -- data access ---------------------------------------------------------------------------
     def query(self, q: str):
-        return self.store.query(q, default_graph=self.default)
+        return self.store.query(q, default_graph=list(self.default))
 
     def instances(self, cls: str) -> set:
         """SHACL instances of cls: ?x rdf:type/rdfs:subClassOf* cls in the data graph."""
@@ -243,11 +243,17 @@ class Checker:
     def evaluate(self, shape, focus: set) -> None:
         sg = self.sg
         path_term = sg.value(shape, SH + "path")
+        # SHACL 2.3.2: a shape's sh:property shapes apply to its value nodes: the focus nodes
+        # themselves for a node shape, the values along the path (per focus node, so a value
+        # shared by two focus nodes is checked, and reported, for each) for a property shape
+        value_sets = [focus]
         if path_term is not None:
             path = _path_sparql(sg, path_term)
+            assert path is not None  # unsupported() sent shapes with other paths to pyshacl
             vals = self.values(path, focus)
             for f in focus:
                 self.check_values(shape, f, path_term, vals.get(f, set()), counts=True)
+            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]]
         else:
             for f in focus:
                 self.check_values(shape, f, None, {f}, counts=False)
@@ -255,7 +261,8 @@ class Checker:
             self.check_sparql(shape, c, focus, path_term)
         for ps in sg.objects(shape, SH + "property"):
             if not self._deactivated(ps):
-                self.evaluate(ps, focus)
+                for nodes in value_sets:
+                    self.evaluate(ps, nodes)
 
     def report(self, shape, focus, path, component: str, value=None, default_message: str = "", sparql_constraint=None, bindings=None) -> None:
         sg = self.sg
@@ -284,71 +291,19 @@ class Checker:
         return self._params[k]
 
     def check_values(self, shape, focus, path, values: set, counts: bool) -> None:
+        """Run the shape's value and count constraints on one focus node's value nodes.
+
+        Each constraint parameter is one small function in CONSTRAINTS (a dispatch table, in
+        the order results are reported); counts only apply along a path (property shapes).
+        """
         keys = self.present(shape)
         if not keys:
             return
-        where = _Where(focus, path)
-        if counts and ("minCount" in keys or "maxCount" in keys):
-            mn = self.param(shape, "minCount")
-            if mn is not None and len(values) < int(mn.value):
-                self.report(shape, focus, path, COMPONENT["minCount"], None, lambda: f"Less than {mn.value} values on {where}")
-            mx = self.param(shape, "maxCount")
-            if mx is not None and len(values) > int(mx.value):
-                self.report(shape, focus, path, COMPONENT["maxCount"], None, lambda: f"More than {mx.value} values on {where}")
-        if not (keys - {"minCount", "maxCount"}):
-            return
-        ordered = sorted(values, key=_text)
-        for cls in (self.params(shape, "class") if "class" in keys else ()):
-            inst = self.instances(cls.value)
-            for v in ordered:
-                if isinstance(v, ox.Literal) or v not in inst:
-                    self.report(shape, focus, path, COMPONENT["class"], v, lambda: f"Value does not have class {_n3(cls)}")
-        for dt in (self.params(shape, "datatype") if "datatype" in keys else ()):
-            for v in ordered:
-                if not _has_datatype(v, dt.value):
-                    self.report(shape, focus, path, COMPONENT["datatype"], v, lambda: f"Value is not Literal with datatype {_n3(dt)}")
-        for kind in (self.params(shape, "nodeKind") if "nodeKind" in keys else ()):
-            for v in ordered:
-                if not _node_kind_ok(v, kind.value):
-                    self.report(shape, focus, path, COMPONENT["nodeKind"], v, lambda: f"Value is not of Node Kind {_n3(kind)}")
-        for pat in (self.params(shape, "pattern") if "pattern" in keys else ()):
-            flags = self.param(shape, "flags")
-            rx = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
-            for v in ordered:
-                if isinstance(v, ox.BlankNode) or not rx.search(v.value):
-                    self.report(shape, focus, path, COMPONENT["pattern"], v, lambda: f"Value does not match pattern '{pat.value}'")
-        for lst in (self.params(shape, "in") if "in" in keys else ()):
-            allowed = self._list(lst)
-            for v in ordered:
-                if v not in allowed:
-                    self.report(shape, focus, path, COMPONENT["in"], v, lambda: f"Value {_n3(v)} not in list {[_n3(a) for a in allowed]}")
-        for hv in (self.params(shape, "hasValue") if "hasValue" in keys else ()):
-            if hv not in values:
-                self.report(shape, focus, path, COMPONENT["hasValue"], None, lambda: (f"Node {where} does not contain a value in the set: {[_n3(hv)]}" if path is not None else f"Node {where} value is not a in the set of values: {[_n3(hv)]}"))
-        for key, test in (("minLength", lambda v, n: len(v.value) >= n), ("maxLength", lambda v, n: len(v.value) <= n)):
-            for lim in (self.params(shape, key) if key in keys else ()):
-                for v in ordered:
-                    if isinstance(v, ox.BlankNode) or not test(v, int(lim.value)):
-                        self.report(shape, focus, path, COMPONENT[key], v, lambda: f"String length not {'>=' if key == 'minLength' else '<='} {lim.value}")
-        for key, op in (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<")):
-            for lim in (self.params(shape, key) if key in keys else ()):
-                for v in ordered:
-                    if not self._compare(v, op, lim):
-                        self.report(shape, focus, path, f"sh:{key[0].upper()}{key[1:]}ConstraintComponent", v, lambda: f"Value is not {op} {_text(lim)}")
-        for lst in (self.params(shape, "languageIn") if "languageIn" in keys else ()):
-            langs = [x.value.lower() for x in self._list(lst)]
-            for v in ordered:
-                tag = (v.language or "").lower() if isinstance(v, ox.Literal) else ""
-                if not tag or not any(tag == lang or tag.startswith(lang + "-") for lang in langs):
-                    self.report(shape, focus, path, COMPONENT["languageIn"], v, lambda: f"String language is not in {langs}")
-        for u in (self.params(shape, "uniqueLang") if "uniqueLang" in keys else ()):
-            if u.value in ("true", "1"):
-                seen = defaultdict(int)
-                for v in values:
-                    if isinstance(v, ox.Literal) and v.language:
-                        seen[v.language.lower()] += 1
-                for lang in sorted(k for k, n in seen.items() if n > 1):
-                    self.report(shape, focus, path, COMPONENT["uniqueLang"], None, lambda: "More than one String shares the same Language")
+        c = _Values(self, shape, focus, path, values)
+        for key, constraint in CONSTRAINTS.items():
+            if key in keys and (counts or key not in COUNT_PARAMS):
+                for param in self.params(shape, key):
+                    constraint(c, param)
 
     def _list(self, head) -> set:
         k = (head, "list")
@@ -359,7 +314,8 @@ class Checker:
     def _compare(self, v, op: str, lim) -> bool:
         if not isinstance(v, ox.Literal):
             return False
-        row = next(iter(self.store.query(f"SELECT ({_sparql_term(v)} {op} {_sparql_term(lim)} AS ?ok) {{}}")), None)
+        answer = self.store.query(f"SELECT ({_sparql_term(v)} {op} {_sparql_term(lim)} AS ?ok) {{}}")
+        row = next(iter(answer), None) if isinstance(answer, ox.QuerySolutions) else None
         ok = row["ok"] if row is not None else None
         return isinstance(ok, ox.Literal) and ok.value == "true"
 
@@ -372,7 +328,7 @@ class Checker:
         # $this unbound: the query runs once over the graph; rows for other nodes are dropped
         text = prefixes + re.sub(r"\$this\b", "?this", select)
         if path_term is not None:
-            text = re.sub(r"\$PATH\b", _path_sparql(sg, path_term), text)
+            text = re.sub(r"\$PATH\b", _path_sparql(sg, path_term) or "", text)
         solutions = self.query(text)
         names = [v.value for v in solutions.variables]
         for row in solutions:
@@ -385,6 +341,124 @@ class Checker:
             path = row["path"] if "path" in names and row["path"] is not None else path_term
             bindings = {k: row[k] for k in names if row[k] is not None}
             self.report(shape, f, path, COMPONENT["sparql"], value, "", sparql_constraint=constraint, bindings=bindings)
+
+
+class _Values:
+    """One focus node's value nodes under one shape, and how to report a result about them."""
+
+    def __init__(self, checker: Checker, shape, focus, path, values: set):
+        self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
+        self.ordered = sorted(values, key=_text)
+        self.where = _Where(focus, path)
+
+    def report(self, key: str, value, message) -> None:
+        self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
+
+
+def _min_count(c: _Values, n) -> None:
+    if len(c.values) < int(n.value):
+        c.report("minCount", None, lambda: f"Less than {n.value} values on {c.where}")
+
+
+def _max_count(c: _Values, n) -> None:
+    if len(c.values) > int(n.value):
+        c.report("maxCount", None, lambda: f"More than {n.value} values on {c.where}")
+
+
+def _class(c: _Values, cls) -> None:
+    inst = c.checker.instances(cls.value)
+    for v in c.ordered:
+        if isinstance(v, ox.Literal) or v not in inst:
+            c.report("class", v, lambda: f"Value does not have class {_n3(cls)}")
+
+
+def _datatype(c: _Values, dt) -> None:
+    for v in c.ordered:
+        if not _has_datatype(v, dt.value):
+            c.report("datatype", v, lambda: f"Value is not Literal with datatype {_n3(dt)}")
+
+
+def _node_kind(c: _Values, kind) -> None:
+    for v in c.ordered:
+        if not _node_kind_ok(v, kind.value):
+            c.report("nodeKind", v, lambda: f"Value is not of Node Kind {_n3(kind)}")
+
+
+def _pattern(c: _Values, pat) -> None:
+    flags = c.checker.param(c.shape, "flags")
+    rx = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+    for v in c.ordered:
+        if isinstance(v, ox.BlankNode) or not rx.search(v.value):
+            c.report("pattern", v, lambda: f"Value does not match pattern '{pat.value}'")
+
+
+def _in(c: _Values, lst) -> None:
+    allowed = c.checker._list(lst)
+    for v in c.ordered:
+        if v not in allowed:
+            c.report("in", v, lambda v=v: f"Value {_n3(v)} not in list {[_n3(a) for a in allowed]}")
+
+
+def _has_value(c: _Values, hv) -> None:
+    if hv not in c.values:
+        c.report("hasValue", None, lambda: (f"Node {c.where} does not contain a value in the set: {[_n3(hv)]}" if c.path is not None
+                                            else f"Node {c.where} value is not a in the set of values: {[_n3(hv)]}"))
+
+
+def _length(key: str, test):
+    def constraint(c: _Values, lim) -> None:
+        for v in c.ordered:
+            if isinstance(v, ox.BlankNode) or not test(v, int(lim.value)):
+                c.report(key, v, lambda: f"String length not {'>=' if key == 'minLength' else '<='} {lim.value}")
+    return constraint
+
+
+def _range(key: str, op: str):
+    def constraint(c: _Values, lim) -> None:
+        for v in c.ordered:
+            if not c.checker._compare(v, op, lim):
+                c.report(key, v, lambda: f"Value is not {op} {_text(lim)}")
+    return constraint
+
+
+def _language_in(c: _Values, lst) -> None:
+    langs = [x.value.lower() for x in c.checker._list(lst)]
+    for v in c.ordered:
+        tag = (v.language or "").lower() if isinstance(v, ox.Literal) else ""
+        if not tag or not any(tag == lang or tag.startswith(lang + "-") for lang in langs):
+            c.report("languageIn", v, lambda: f"String language is not in {langs}")
+
+
+def _unique_lang(c: _Values, u) -> None:
+    if u.value != "true":  # only true activates it (W3C test uniqueLang-002: "1" does not)
+        return
+    seen: dict[str, int] = defaultdict(int)
+    for v in c.values:
+        if isinstance(v, ox.Literal) and v.language:
+            seen[v.language.lower()] += 1
+    for _lang in sorted(k for k, n in seen.items() if n > 1):
+        c.report("uniqueLang", None, lambda: "More than one String shares the same Language")
+
+
+# parameter -> its check, in the order results are reported
+CONSTRAINTS = {
+    "minCount": _min_count,
+    "maxCount": _max_count,
+    "class": _class,
+    "datatype": _datatype,
+    "nodeKind": _node_kind,
+    "pattern": _pattern,
+    "in": _in,
+    "hasValue": _has_value,
+    "minLength": _length("minLength", lambda v, n: len(v.value) >= n),
+    "maxLength": _length("maxLength", lambda v, n: len(v.value) <= n),
+    "minInclusive": _range("minInclusive", ">="),
+    "maxInclusive": _range("maxInclusive", "<="),
+    "minExclusive": _range("minExclusive", ">"),
+    "maxExclusive": _range("maxExclusive", "<"),
+    "languageIn": _language_in,
+    "uniqueLang": _unique_lang,
+}
 
 
 def _declared_prefixes(sg: ShapesGraph, constraint) -> list[tuple[str, str]]:
