@@ -49,17 +49,17 @@ def reasoned(tmp_path: Path, body: str) -> BuiltGraph:
     path.write_text(PREFIXES + body + "\n", encoding="utf-8")
     store = ox.Store()
     for f in resources.ontology_files():
-        load_file(store, f, str(GRAPH_ONTOLOGY))
-    graph = str(data_graph("added"))
+        load_file(store, f, GRAPH_ONTOLOGY.value)
+    graph = data_graph("added").value
     load_file(store, path, graph)
-    built = BuiltGraph(store=store, ontology_graphs=[str(GRAPH_ONTOLOGY)], shape_graphs=[], data_graphs=[graph])
+    built = BuiltGraph(store=store, ontology_graphs=[GRAPH_ONTOLOGY.value], shape_graphs=[], data_graphs=[graph])
     reason.materialise(built)
     return built
 
 
 def inferred(built: BuiltGraph, triple: tuple) -> bool:
     s, p, o = (ox.NamedNode(x) for x in triple)
-    return any(True for _ in built.store.quads_for_pattern(s, p, o, ox.NamedNode(str(GRAPH_INFERRED))))
+    return any(True for _ in built.store.quads_for_pattern(s, p, o, ox.NamedNode(GRAPH_INFERRED.value)))
 
 
 def test_the_shipped_data_needs_nothing_the_fast_reasoner_lacks():
@@ -87,7 +87,7 @@ def test_two_values_of_a_functional_property_are_named_without_fallback(tmp_path
     warnings = [r.getMessage() for r in caplog.records]
     assert any("functional property <https://w3id.org/citygraph/ontology#country>" in w and "prp-fp" in w for w in warnings), warnings
     same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-    assert not list(built.store.quads_for_pattern(None, same, None, ox.NamedNode(str(GRAPH_INFERRED))))  # not merged
+    assert not list(built.store.quads_for_pattern(None, same, None, ox.NamedNode(GRAPH_INFERRED.value)))  # not merged
 
 
 def test_the_cli_names_what_the_fast_reasoner_skips(tmp_path):

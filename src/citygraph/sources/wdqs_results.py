@@ -227,7 +227,7 @@ def _date(path: Path, row: Row, var: str, term, precision) -> ox.Literal:
     if not m:
         raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a date (YYYY-MM-DD or an xsd:dateTime)")
     year, month, day = m.groups()
-    problem = guards.literal_problem(f"{year.lstrip('+')}-{month}-{day}", str(XSD.date))
+    problem = guards.literal_problem(f"{year.lstrip('+')}-{month}-{day}", XSD.date.value)
     if problem:
         raise BadInput(f"{path}: {row.where}: ?{var} is {term.value!r}: {problem}; correct the date in that row")
     if precision is not None:
