@@ -1,0 +1,52 @@
+"""The map's ground: ocean (the projected globe), graticule and Natural Earth countries."""
+
+from __future__ import annotations
+
+from . import basemap, projection
+from .frame import Frame
+from .style import BORDER, GRATICULE, LAND, OCEAN
+from .svg import el, fmt
+
+
+def _ring_path(points: list[tuple[float, float]], frame: Frame) -> str:
+    cmds = []
+    for i, (x, y) in enumerate(points):
+        px, py = frame.px(x, y)
+        cmds.append(("M" if i == 0 else "L") + fmt(px) + " " + fmt(py))
+    return "".join(cmds) + "Z"
+
+
+def graticule(frame: Frame, step: int = 30) -> str:
+    """Meridians and parallels every `step` degrees, as one path."""
+    cmds = []
+    for lon in range(-180 + step, 180, step):
+        pts = [frame.lonlat(lon, lat) for lat in range(-90, 91, 2)]
+        cmds.append("M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in pts))
+    for lat in range(-90 + step, 90, step):
+        pts = [frame.lonlat(lon, lat) for lon in range(-180, 181, 2)]
+        cmds.append("M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in pts))
+    return el("path", {"d": "".join(cmds), "fill": "none", "stroke": GRATICULE, "stroke-width": 0.5})
+
+
+def ground(frame: Frame, ident: str, *, antarctica: bool = True) -> tuple[list[str], str]:
+    """(defs and ground elements, the clip-path reference) for a map in `frame`."""
+    clip_id, globe_id = f"{ident}-clip", f"{ident}-globe"
+    outline = _ring_path(projection.outline(), frame)
+    defs = el("defs", None, [
+        el("clipPath", {"id": clip_id}, [
+            el("rect", {"x": 0, "y": fmt(frame.top), "width": fmt(frame.width), "height": fmt(frame.height)})]),
+        el("clipPath", {"id": globe_id}, [el("path", {"d": outline})])])
+    lands = []
+    for c in basemap.countries():
+        if (c.iso == basemap.ANTARCTICA and not antarctica) or not basemap.in_view(c, frame):
+            continue
+        d = basemap.country_path(c, frame)
+        if d:
+            lands.append(el("path", {"d": d}))
+    body = el("g", {"clip-path": f"url(#{clip_id})", "class": "ground", "aria-hidden": "true"}, [
+        el("path", {"d": outline, "fill": OCEAN, "stroke": "#b8c6d1", "stroke-width": 0.8}),
+        graticule(frame),
+        el("g", {"fill": LAND, "stroke": BORDER, "stroke-width": 0.5, "stroke-linejoin": "round", "class": "countries",
+                 "clip-path": f"url(#{globe_id})"}, lands),
+    ])
+    return [defs, body], f"url(#{clip_id})"
