@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import BadInput
@@ -52,8 +53,10 @@ def _umask() -> int:
 
 
 def write_build_pictures(built, folder: Path) -> None:
-    """The build's pictures: <folder>/pictures/world-map.svg and growth.svg."""
+    """The build's pictures: <folder>/pictures/world-map.svg and growth.svg (seconds in built.timings)."""
+    started = time.perf_counter()
     out = Path(folder) / BUILD_FOLDER
     out.mkdir(exist_ok=True)
     for name, kind in BUILD_PICTURES:
         (out / name).write_bytes(render(kind, built.store))
+    built.timings["pictures"] = time.perf_counter() - started
