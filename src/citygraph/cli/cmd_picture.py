@@ -45,7 +45,8 @@ def command(kind, city, tie, out, base, scope, extra):
     link = layout.base_link(base) if base else layout.iri_link
     data = render(kind, store, city=city, tie=tie, fmt=fmt, link=link)
     if out is None:
-        sys.stdout.buffer.write(data)
+        stream = getattr(sys.stdout, "buffer", None)  # a text-only stdout (in-process tests) gets text
+        stream.write(data) if stream is not None else sys.stdout.write(data.decode("utf-8"))
         return
     write_atomically(out, data)
     click.echo(f"wrote {out}")

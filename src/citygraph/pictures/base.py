@@ -42,7 +42,7 @@ def ground(frame: Frame, ident: str, *, antarctica: bool = True) -> tuple[list[s
             continue
         d = basemap.country_path(c, frame)
         if d:
-            lands.append(el("path", {"d": d}))
+            lands.append(el("path", {"d": d, "data-iso": c.iso or None, "data-name": c.name}))
     body = el("g", {"clip-path": f"url(#{clip_id})", "class": "ground", "aria-hidden": "true"}, [
         el("path", {"d": outline, "fill": OCEAN, "stroke": "#b8c6d1", "stroke-width": 0.8}),
         graticule(frame),
