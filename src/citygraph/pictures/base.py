@@ -2,42 +2,44 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
+
 from . import basemap, projection
 from .frame import Frame
 from .style import BORDER, GRATICULE, LAND, OCEAN
 from .svg import el, fmt
 
 
-def _ring_path(points: list[tuple[float, float]], frame: Frame) -> str:
-    cmds = []
-    for i, (x, y) in enumerate(points):
-        px, py = frame.px(x, y)
-        cmds.append(("M" if i == 0 else "L") + fmt(px) + " " + fmt(py))
-    return "".join(cmds) + "Z"
+@lru_cache(maxsize=4)
+def _graticule_lines(step: int) -> tuple[np.ndarray, ...]:
+    lines = [basemap.project([(lon, lat) for lat in range(-90, 91, 2)]) for lon in range(-180 + step, 180, step)]
+    lines += [basemap.project([(lon, lat) for lon in range(-180, 181, 2)]) for lat in range(-90 + step, 90, step)]
+    return tuple(lines)
+
+
+@lru_cache(maxsize=1)
+def _outline() -> np.ndarray:
+    return np.array(projection.outline(), dtype=float)
 
 
 def graticule(frame: Frame, step: int = 30) -> str:
     """Meridians and parallels every `step` degrees, as one path."""
-    cmds = []
-    for lon in range(-180 + step, 180, step):
-        pts = [frame.lonlat(lon, lat) for lat in range(-90, 91, 2)]
-        cmds.append("M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in pts))
-    for lat in range(-90 + step, 90, step):
-        pts = [frame.lonlat(lon, lat) for lon in range(-180, 181, 2)]
-        cmds.append("M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in pts))
-    return el("path", {"d": "".join(cmds), "fill": "none", "stroke": GRATICULE, "stroke-width": 0.5})
+    d = "".join(basemap.path_data(line, frame, closed=False) for line in _graticule_lines(step))
+    return el("path", {"d": d, "fill": "none", "stroke": GRATICULE, "stroke-width": 0.5})
 
 
 def ground(frame: Frame, ident: str, *, antarctica: bool = True) -> tuple[list[str], str]:
     """(defs and ground elements, the clip-path reference) for a map in `frame`."""
     clip_id, globe_id = f"{ident}-clip", f"{ident}-globe"
-    outline = _ring_path(projection.outline(), frame)
+    outline = basemap.path_data(_outline(), frame)
     defs = el("defs", None, [
         el("clipPath", {"id": clip_id}, [
             el("rect", {"x": 0, "y": fmt(frame.top), "width": fmt(frame.width), "height": fmt(frame.height)})]),
         el("clipPath", {"id": globe_id}, [el("path", {"d": outline})])])
     lands = []
-    for c in basemap.countries():
+    for c in basemap.projected():
         if (c.iso == basemap.ANTARCTICA and not antarctica) or not basemap.in_view(c, frame):
             continue
         d = basemap.country_path(c, frame)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy as np
+
+from . import projection
 from .frame import Frame
-from .svg import fmt
 
 BASEMAP_FILE = "countries-110m.json"
 ANTARCTICA = "010"  # ISO 3166-1 numeric; no city has ties there, so city maps leave it out
@@ -98,29 +100,60 @@ def _unwrap(ring: Ring) -> list[Ring]:
     return [unwrapped, [(lon + off, lat) for lon, lat in unwrapped]]
 
 
-def _project_ring(ring: Ring, frame: Frame) -> str:
-    last = None
-    cmds: list[str] = []
-    for lon, lat in ring:
-        x, y = frame.lonlat(lon, lat)
-        p = (fmt(x), fmt(y))
-        if p != last:
-            cmds.append(("M" if not cmds else "L") + p[0] + " " + p[1])
-            last = p
-    return "".join(cmds) + "Z" if len(cmds) > 2 else ""
+@dataclass(frozen=True)
+class Projected:
+    """A country's rings projected once (Equal Earth, unit sphere), with their bounding box."""
+
+    iso: str
+    name: str
+    rings: tuple[np.ndarray, ...]  # each (n, 2): x, y
+    bbox: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
 
 
-def country_path(country: Country, frame: Frame) -> str:
+@lru_cache(maxsize=1)
+def projected() -> tuple[Projected, ...]:
+    """Every country, projected once per process: a map only scales and shifts these."""
+    out = []
+    for c in countries():
+        rings = []
+        for poly in c.polygons:
+            for ring in poly:
+                for r in _unwrap(ring):
+                    lon, lat = np.array(r, dtype=float).T
+                    x, y = projection.forward_many(lon, lat)
+                    rings.append(np.stack([x, y], axis=1))
+        pts = np.concatenate(rings) if rings else np.zeros((0, 2))
+        bbox = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())) if len(pts) else (0, 0, 0, 0)
+        out.append(Projected(c.iso, c.name, tuple(rings), bbox))
+    return tuple(out)
+
+
+def path_data(xy: np.ndarray, frame: Frame, *, closed: bool = True) -> str:
+    """SVG path data of projected points (n, 2) in `frame`'s pixels, one decimal, repeats dropped."""
+    px = np.round((xy[:, 0] - frame.x0) * frame.scale, 1)
+    py = np.round(frame.top + (frame.y1 - xy[:, 1]) * frame.scale, 1)
+    keep = np.concatenate(([True], (np.diff(px) != 0) | (np.diff(py) != 0)))
+    if int(keep.sum()) < (3 if closed else 2):
+        return ""
+    pts = [f"{x:.1f} {y:.1f}" for x, y in zip(px[keep].tolist(), py[keep].tolist(), strict=True)]
+    return "M" + "L".join(pts) + ("Z" if closed else "")
+
+
+def project(points: list[tuple[float, float]]) -> np.ndarray:
+    """(lon, lat) points as projected (n, 2) coordinates."""
+    lon, lat = np.array(points, dtype=float).reshape(-1, 2).T
+    x, y = projection.forward_many(lon, lat)
+    return np.stack([x, y], axis=1)
+
+
+def country_path(country: Projected, frame: Frame) -> str:
     """SVG path data of one country in `frame`'s pixels (to be clipped to the globe's outline)."""
-    return "".join(_project_ring(r, frame) for poly in country.polygons for ring in poly for r in _unwrap(ring))
+    return "".join(path_data(r, frame) for r in country.rings)
 
 
-def in_view(country: Country, frame: Frame) -> bool:
-    """Whether any of the country's vertices falls inside the frame (a cheap bounding-box test)."""
-    xs, ys = [], []
-    for poly in country.polygons:
-        for lon, lat in poly[0]:
-            x, y = frame.lonlat(lon, lat)
-            xs.append(x)
-            ys.append(y)
-    return bool(xs) and max(xs) >= 0 and min(xs) <= frame.width and max(ys) >= frame.top and min(ys) <= frame.top + frame.height
+def in_view(country: Projected, frame: Frame) -> bool:
+    """Whether the country's bounding box meets the frame."""
+    x0, y0, x1, y1 = country.bbox
+    left, top = frame.px(x0, y1)
+    right, bottom = frame.px(x1, y0)
+    return right >= 0 and left <= frame.width and bottom >= frame.top and top <= frame.top + frame.height

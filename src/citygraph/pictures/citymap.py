@@ -9,7 +9,7 @@ the description, never guessed.
 
 from __future__ import annotations
 
-from . import base, frame, geo, labels, layout, projection, status
+from . import base, basemap, frame, geo, labels, layout, projection, status
 from .layout import Link
 from .model import Place, Tie
 from .style import INK, KIND_DASH, KIND_TEXT, STATUS_COLOUR, STATUS_TEXT, halo_text, marker
@@ -39,8 +39,10 @@ def render(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, ident:
                    key=lambda tp: (tp[1].label, tp[1].iri))
     missing = sorted((t.partner_of(city.iri) for t in ties if not (t.partner_of(city.iri).located and city.located)),
                      key=lambda p: (p.label, p.iri))
-    pieces = {t.iri: _arc_pieces(city, p) for t, p in drawn}
-    pts = [projection.forward(lon, lat) for ps in pieces.values() for piece in ps for lon, lat in piece]
+    pieces = {t.iri: [basemap.project(piece) for piece in _arc_pieces(city, p)] for t, p in drawn}
+    pts = [(float(x), float(y)) for ps in pieces.values() for piece in ps for x, y in piece[[0, len(piece) // 2, -1]]]
+    pts += [xy for ps in pieces.values() for piece in ps for xy in ((float(piece[:, 0].min()), float(piece[:, 1].min())),
+                                                                   (float(piece[:, 0].max()), float(piece[:, 1].max())))]
     if city.located:
         pts.append(projection.forward(city.lon, city.lat))  # type: ignore[arg-type]
     fr = frame.fit(pts, WIDTH, top=layout.TITLE_BAND)
@@ -51,7 +53,7 @@ def render(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, ident:
     arcs, marks, obstacles, label_items = [], [], [], []
     for t, p in drawn:
         colour = STATUS_COLOUR[statuses[t.iri]]
-        d = "".join("M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in (fr.lonlat(lon, lat) for lon, lat in piece)) for piece in pieces[t.iri])
+        d = "".join(basemap.path_data(piece, fr, closed=False) for piece in pieces[t.iri])
         arcs.append(el("path", {"d": d, "fill": "none", "stroke": colour, "stroke-width": 1.3, "stroke-opacity": 0.85,
                                 "stroke-dasharray": KIND_DASH[t.kind], "data-tie": t.iri}))
         x, y = fr.lonlat(p.lon, p.lat)  # type: ignore[arg-type]

@@ -9,38 +9,15 @@ point on both sides so neither piece stops short of the edge.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 LonLat = tuple[float, float]
 
 
-def _vec(lon: float, lat: float) -> tuple[float, float, float]:
-    lo, la = math.radians(lon), math.radians(lat)
-    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
-
-
-def angle(a: LonLat, b: LonLat) -> float:
-    """The central angle between two places, in degrees."""
-    va, vb = _vec(*a), _vec(*b)
-    cross = (va[1] * vb[2] - va[2] * vb[1], va[2] * vb[0] - va[0] * vb[2], va[0] * vb[1] - va[1] * vb[0])
-    return math.degrees(math.atan2(math.hypot(*cross), sum(x * y for x, y in zip(va, vb, strict=True))))
-
-
 def great_circle(a: LonLat, b: LonLat, step: float = 1.0) -> list[LonLat]:
     """Points from a to b along the great circle, at most `step` degrees apart (both ends included)."""
-    omega = math.radians(angle(a, b))
-    n = max(1, math.ceil(math.degrees(omega) / step))
-    if omega < 1e-9:
-        return [a, b]
-    va, vb = _vec(*a), _vec(*b)
-    out = []
-    for i in range(n + 1):
-        t = i / n
-        wa, wb = math.sin((1 - t) * omega) / math.sin(omega), math.sin(t * omega) / math.sin(omega)
-        x, y, z = (wa * p + wb * q for p, q in zip(va, vb, strict=True))
-        out.append((math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))))
+    _arc, lon, lat = sample_many(np.array([a[0]]), np.array([a[1]]), np.array([b[0]]), np.array([b[1]]), step)
+    out = list(zip(lon.tolist(), lat.tolist(), strict=True))
     out[0], out[-1] = a, b
     return out
 
