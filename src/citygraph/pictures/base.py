@@ -30,6 +30,14 @@ def graticule(frame: Frame, step: int = 30) -> str:
     return el("path", {"d": d, "fill": "none", "stroke": GRATICULE, "stroke-width": 0.5})
 
 
+def borders(frame: Frame, ident: str, *, antarctica: bool = True) -> str:
+    """Country outlines alone (no fill), to draw over a density layer so the land stays legible."""
+    d = "".join(basemap.country_path(c, frame) for c in basemap.projected()
+                if (antarctica or c.iso != basemap.ANTARCTICA) and basemap.in_view(c, frame))
+    return el("path", {"d": d, "fill": "none", "stroke": "#ffffff", "stroke-width": 0.5, "stroke-opacity": 0.6,
+                       "clip-path": f"url(#{ident}-globe)", "class": "borders", "aria-hidden": "true"})
+
+
 def ground(frame: Frame, ident: str, *, antarctica: bool = True) -> tuple[list[str], str]:
     """(defs and ground elements, the clip-path reference) for a map in `frame`."""
     clip_id, globe_id = f"{ident}-clip", f"{ident}-globe"

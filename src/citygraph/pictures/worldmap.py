@@ -125,6 +125,7 @@ def render(store, *, link: Link = layout.iri_link, ident: str = "cg-map") -> byt
     body = ground + [
         layout.title_band(WIDTH, heading, sub, ident),
         el("g", {"clip-path": clip, "class": "density-cells"}, cell_paths(binned, fr)),
+        base.borders(fr, ident),
         el("g", {"class": "marks"}, marks),
         el("g", {"class": "labels", "aria-hidden": "true"}, names),
         el("text", {"x": 12, "y": fmt(fr.top + fr.height + 21.5), "font-size": 10, "fill": INK, "aria-hidden": "true"}, "ties crossing a cell:"),
