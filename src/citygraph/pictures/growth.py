@@ -33,24 +33,19 @@ PRELIM = "#009E73"
 def scope_ties(store: ox.Store, city: str | None) -> tuple[str, int, list[Tie]]:
     """(what the chart covers, how many ties it has, the ties of it that have dated events)."""
     if city is None:
-        total = len(facts.pairs(store))
-        q = f"SELECT DISTINCT ?t WHERE {{ ?t <{CG['event']}> ?e . ?e <{CG['date']}> ?d }}"
-        label = "the world"
+        member, label = "", "the world"
     else:
         place = places.resolve(store, city)
         is_country = bool(facts.select(store, f"ASK {{ <{place.iri}> a <{CG['Country']}> }}"))
-        member = (f"?t <{CG['party']}> ?p . ?p <{CG['country']}> <{place.iri}> ." if is_country else
+        member = (f"?t <{CG['party']}> ?member . ?member <{CG['country']}> <{place.iri}> ." if is_country else
                   f"?t <{CG['party']}> <{place.iri}> .")
-        total = int(next(iter(facts.select(store, f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ {member} }}")))[0].value)
-        q = f"SELECT DISTINCT ?t WHERE {{ {member} ?t <{CG['event']}> ?e . ?e <{CG['date']}> ?d }}"
         label = place.label + (" (ties of its places)" if is_country else "")
-    dated = sorted(r[0].value for r in facts.select(store, q))
-    found = []
-    for t in dated:
-        ps = sorted({r[0].value for r in facts.select(store, f"SELECT ?p WHERE {{ <{t}> <{CG['party']}> ?p }}")})
-        if len(ps) == 2:
-            found.append((t, ps[0], ps[1]))
-    return label, total, facts.ties(store, found)
+    parties: dict[str, set[str]] = defaultdict(set)
+    for row in facts.select(store, f"SELECT DISTINCT ?t ?p WHERE {{ {member} ?t <{CG['party']}> ?p }}"):
+        parties[row[0].value].add(row[1].value)
+    dated = {r[0].value for r in facts.select(store, f"SELECT DISTINCT ?t WHERE {{ {member} ?t <{CG['event']}> ?e . ?e <{CG['date']}> ?d }}")}
+    found = sorted((t, *sorted(ps)) for t, ps in parties.items() if t in dated and len(ps) == 2)
+    return label, len(parties), facts.ties(store, found)  # type: ignore[arg-type]
 
 
 def yearly(ties: list[Tie]) -> dict[str, dict[int, list[Tie]]]:
