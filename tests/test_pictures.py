@@ -151,6 +151,30 @@ def test_city_timeline_has_a_row_per_tie(curated):
     assert {m.get("data-event") for m in _marks(root, "data-event")} == events
 
 
+def test_status_agrees_with_the_stored_query_status_on(curated):
+    """The pictures' status (Python) and `status-on` (SPARQL) are two readings of one rule: they must agree."""
+    from datetime import date
+
+    from citygraph.pictures import facts, status
+    from citygraph.query.catalogue import get
+    from citygraph.query.run import run
+
+    ties = facts.ties(curated.store, facts.pairs(curated.store))
+    seen = {}
+    for day in ("1990-01-01", "2013-06-01", "2100-01-01"):
+        answer = {str(row["tie"]): str(row["status"]) for row in run(get("status-on"), {"date": day}, store=curated.store).dicts()}
+        ours = {}
+        for t in ties:
+            steps = [s for s in status.history(t.events) if s[0] <= date.fromisoformat(day)]
+            if steps:
+                ours[t.iri] = steps[-1][1]
+        assert ours == answer, day
+        seen[day] = ours
+    assert len(seen["1990-01-01"]) == 5 and len(seen["2100-01-01"]) >= 20
+    nagoya = "https://w3id.org/citygraph/id/partnership/Q11751-Q16666"
+    assert [seen[d][nagoya] for d in ("1990-01-01", "2013-06-01", "2100-01-01")] == ["active", "suspended", "active"]
+
+
 # --- growth --------------------------------------------------------------------------------------
 
 def test_growth_counts_each_dated_tie_once_in_its_first_year(curated):
