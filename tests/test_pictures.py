@@ -206,6 +206,25 @@ def test_the_same_graph_gives_the_same_bytes(curated):
     assert render("map", curated.store, city="Nanjing", fmt="html") == render("map", again, city="Nanjing", fmt="html")
 
 
+def test_two_processes_write_the_same_files(tmp_path):
+    """Separate runs of the command (other hash seeds, the second from the cache) give byte-identical files."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "CITYGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+        folder = tmp_path / f"run{seed}"
+        folder.mkdir()
+        for args in (["map", "--city", "Nanjing"], ["timeline", "--city", "Q16666"], ["growth"]):
+            out = folder / f"{args[0]}.svg"
+            subprocess.run([sys.executable, "-m", "citygraph", "picture", *args, "--scope", "nanjing", "--out", str(out)],
+                           env=env, check=True, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+
+
 def test_png_decodes_with_real_content(curated):
     from PIL import Image, ImageStat
 
