@@ -8,7 +8,7 @@ DATA = Path(__file__).parent / "data" / "validate"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_build_writes_dumps_and_prints_a_summary(cli, tmp_path):

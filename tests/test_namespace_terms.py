@@ -47,6 +47,16 @@ def _is_term(node: ast.AST, spaces: set[str], terms: set[str], funcs: set[str]) 
     return False
 
 
+def _bracketed_term(node: ast.JoinedStr, imported: tuple[set[str], set[str], set[str]]) -> bool:
+    """An f-string piece '<' right before {term}: the term already prints with its angle brackets."""
+    parts = node.values
+    for before, value in zip(parts, parts[1:], strict=False):
+        if (isinstance(before, ast.Constant) and isinstance(before.value, str) and before.value.endswith("<")
+                and isinstance(value, ast.FormattedValue) and _is_term(value.value, *imported)):
+            return True
+    return False
+
+
 def findings(roots: list[Path] = ROOTS) -> list[str]:
     out = []
     for root in roots:
@@ -54,6 +64,9 @@ def findings(roots: list[Path] = ROOTS) -> list[str]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             imported = _imported(tree)
             for node in ast.walk(tree):
+                if isinstance(node, ast.JoinedStr) and _bracketed_term(node, imported):
+                    out.append(f"{path.relative_to(root.parent)}:{node.lineno}: '<{{term}}>' in an f-string gives '<<iri>>'; "
+                               "write {term} (it prints as <iri>) or <{term.value}>")
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str"
                         and len(node.args) == 1 and _is_term(node.args[0], *imported)):
                     out.append(f"{path.relative_to(root.parent)}:{node.lineno}: str() of a term gives '<iri>'; use .value")
@@ -69,6 +82,7 @@ def test_the_check_finds_each_kind(tmp_path):
     pkg.mkdir()
     (pkg / "m.py").write_text(
         "from .namespaces import CG, GRAPH_INFERRED, data_graph\n"
-        "a = str(CG.party)\nb = str(CG['x'])\nc = str(GRAPH_INFERRED)\nd = str(data_graph('w'))\nok = CG.party.value\n",
+        "a = str(CG.party)\nb = str(CG['x'])\nc = str(GRAPH_INFERRED)\nd = str(data_graph('w'))\nok = CG.party.value\n"
+        "e = f'?s <{CG.party}> ?o'\nok2 = f'?s {CG.party} <{CG.party.value}>'\n",
         encoding="utf-8")
-    assert [f.split(":")[1] for f in findings([pkg])] == ["2", "3", "4", "5"]
+    assert sorted(int(f.split(":")[1]) for f in findings([pkg])) == [2, 3, 4, 5, 7]

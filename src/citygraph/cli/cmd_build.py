@@ -32,6 +32,7 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment):
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
     from ..build import build
+    from ..pictures.output import write_build_pictures
     from ..publish.dump import write_dumps
 
     say = StageProgress(progress)
@@ -45,7 +46,7 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment):
             load_into(built, Path(enrichment) if enrichment else default_path())
         t0 = time.perf_counter()
         say("writing dumps")
-        folder = write_dumps(built, out)
+        folder = write_dumps(built, out, writers=[write_build_pictures])  # + pictures/: world map, growth chart
         built.timings["dump"] = time.perf_counter() - t0
         say.done()
     except BaseException:
