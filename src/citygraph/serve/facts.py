@@ -36,6 +36,7 @@ class Facts:
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> English (or plain) label
     extra: dict[str, Result] = field(default_factory=dict)  # partners / history / terms
     wkt: str | None = None                                 # a place's centroid, POINT(lon lat)
+    quotes: dict[str, list[str]] = field(default_factory=dict)  # event IRI -> the source's words
 
     @property
     def outgoing(self) -> list:
@@ -98,6 +99,7 @@ async def gather(ask: Ask, iri: str) -> Facts | None:
         facts.wkt = next((row[0].value for row in centroid.result.rows), None)
     if any(t.predicate.value == CG + "party" for t in facts.outgoing):
         facts.extra["history"] = (await ask(stored_text("history", tie=iri))).result
+        facts.quotes = await quotes(ask, [row[-1].value for row in facts.extra["history"].rows])
     facts.labels = await labels(ask, _iris(facts))
     return facts
 
@@ -130,6 +132,18 @@ async def labels(ask: Ask, iris: list[str]) -> dict[str, str]:
         if x.value not in rank or (order, label.value) < rank[x.value]:
             rank[x.value] = (order, label.value)
     return {k: v[1] for k, v in rank.items()}
+
+
+async def quotes(ask: Ask, iris: list[str]) -> dict[str, list[str]]:
+    """IRI -> its cg:quote texts (the source's own words), in one query."""
+    if not iris:
+        return {}
+    values = " ".join(sparql_term(ox.NamedNode(i)) for i in dict.fromkeys(iris))
+    answer = await ask(f"SELECT ?x ?q WHERE {{ VALUES ?x {{ {values} }} ?x <{CG}quote> ?q }} ORDER BY ?x ?q")
+    out: dict[str, list[str]] = {}
+    for x, q in answer.result.rows:
+        out.setdefault(x.value, []).append(q.value)
+    return out
 
 
 async def search(ask: Ask, text: str, limit: int = 50) -> list[tuple[str, str]]:

@@ -97,5 +97,6 @@ async def landing(request: Request) -> Response:
     citation = f"The citygraph developers, citygraph: the knowledge graph of city diplomacy, version {__version__}, https://w3id.org/citygraph"
     html = render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
                   citation=citation, source=site.source, picture_svg=None,
+                  present=lambda name: any(g.endswith("graph/" + name) for g, _n in counts),
                   schema=schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))
     return send(request, html, media.BY_NAME["html"].content_type, negotiated=False)

@@ -84,7 +84,7 @@ def _match(media_range: str, fmt: Format) -> int:
     major = fmt.media_type.split("/")[0]
     if media_range == f"{major}/*":
         return 1
-    return 0 if media_range != "*/*" else 0  # */* is handled by the caller's default
+    return 0  # */* is handled by the caller's default
 
 
 def negotiate(accept: str | None, kinds: Iterable[str], default: str | None = None) -> Format | None:
@@ -112,9 +112,19 @@ def negotiate(accept: str | None, kinds: Iterable[str], default: str | None = No
     return None
 
 
+# Other names clients send as format= (SPARQLWrapper sends json-ld, xml for RDF/XML, …).
+NAME_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
+                "rdf+xml": "rdfxml", "srj": "json", "srx": "xml"}
+
+
 def by_name(name: str, kinds: Iterable[str]) -> Format | None:
-    fmt = BY_NAME.get(name)
-    return fmt if fmt is not None and fmt.kind in set(kinds) else None
+    """A format by its name (or a common alias); `xml` means RDF/XML when the answer is a graph."""
+    kinds = set(kinds)
+    name = name.strip().lower()
+    if name == "xml" and "graph" in kinds:
+        name = "rdfxml"
+    fmt = BY_NAME.get(NAME_ALIASES.get(name, name))
+    return fmt if fmt is not None and fmt.kind in kinds else None
 
 
 def names(kinds: Iterable[str]) -> list[str]:

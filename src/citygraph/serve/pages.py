@@ -53,7 +53,7 @@ def page_context(request: Request, site: Site, facts: F.Facts, path: str) -> dic
     def show(term):
         return term_html(term, facts.labels, site.href)
 
-    url = str(request.base_url).rstrip("/") + path
+    url = facts.iri  # the canonical address (the same page from every replica, so the same ETag)
     return {
         "title": facts.label(), "iri": facts.iri, "kind": facts.kind(), "path": path, "show": show,
         "types": sorted(facts.types, key=lambda t: facts.label(t)),
@@ -61,7 +61,7 @@ def page_context(request: Request, site: Site, facts: F.Facts, path: str) -> dic
         "incoming_total": len(facts.incoming), "max_incoming": F.MAX_INCOMING,
         "partners": facts.extra.get("partners"), "history": facts.extra.get("history"),
         "terms": facts.extra.get("terms"), "elsewhere": elsewhere(facts),
-        "schema": schemaorg.with_geo(schemaorg.thing(facts, url), facts.wkt), "wkt": facts.wkt,
+        "schema": schemaorg.with_geo(schemaorg.thing(facts, url), facts.wkt), "wkt": facts.wkt, "quotes": facts.quotes,
         "alternates": [(f.name, path + f.suffix) for f in media.FORMATS if f.kind == "graph" and f.suffix],
         "label": facts.label, "href": site.href, "picture_svg": None,
     }

@@ -69,7 +69,7 @@ async def protocol_params(request: Request, site: Site) -> dict[str, list[str]]:
 
 def choose_format(request: Request, params: dict[str, list[str]], form: str) -> media.Format | None:
     kinds = ("graph",) if form in ("CONSTRUCT", "DESCRIBE") else ("results",)
-    asked = (params.get("format") or [""])[0]
+    asked = (params.get("format") or params.get("output") or [""])[0]
     if asked:
         fmt = media.by_name(asked, kinds) or media.negotiate(asked, kinds)
         if fmt is None:
