@@ -52,7 +52,7 @@ class Gate:
 
     async def run(self, fn: Callable[[], T], timeout: float | None = None) -> T:
         timeout = self.limits.timeout if timeout is None else timeout
-        if self._waiting >= self.limits.queue:
+        if self._slots.locked() and self._waiting >= self.limits.queue:
             raise Busy(f"the server is busy ({self.limits.concurrent} queries running, {self._waiting} waiting); retry in {self.limits.retry_after} s")
         self._waiting += 1
         try:
