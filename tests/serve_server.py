@@ -25,7 +25,7 @@ def start(name: str, args: list[str], config, folder: Path, env: dict[str, str] 
         return _SERVERS[name]["url"]
     port = free_port()
     log_path = folder / f"serve-{name}.log"
-    log = open(log_path, "wb")
+    log = open(log_path, "wb")  # noqa: SIM115 - open while the server runs, closed by stop()
     exe = Path(sys.executable).with_name("citygraph")
     cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=os.environ | (env or {}))
@@ -70,7 +70,7 @@ def oxigraph_from_dump(dump: Path, config, folder: Path) -> str:
     location = folder / "oxigraph-db"
     subprocess.run([exe, "load", "--location", str(location), "--file", str(dump)], check=True, capture_output=True, timeout=300)
     port = free_port()
-    log = open(folder / "oxigraph.log", "wb")
+    log = open(folder / "oxigraph.log", "wb")  # noqa: SIM115 - closed by stop()
     proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=log, stderr=subprocess.STDOUT)
 
