@@ -17,6 +17,14 @@ from pathlib import Path
 from endpoint_server import free_port
 
 _SERVERS: dict[str, dict] = {}
+XSS = Path(__file__).parent / "data" / "serve" / "xss.ttl"
+# The two servers the serve tests share: the curated build, and one with hostile labels and tight limits.
+TIGHT_ARGS = ["--scope", "nanjing", "--add", str(XSS), "--timeout", "1", "--max-rows", "50",
+              "--max-body", "2000", "--concurrent", "1", "--queue", "0"]
+
+
+def curated_args(dumps: Path) -> list[str]:
+    return ["--scope", "nanjing", "--dumps", str(dumps)]
 
 
 def start(name: str, args: list[str], config, folder: Path, env: dict[str, str] | None = None) -> str:

@@ -39,7 +39,7 @@ RDF = {"text/turtle": ("turtle", ".ttl"), "application/n-triples": ("nt", ".nt")
 @pytest.fixture(scope="session")
 def served(request, curated_dumps, tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
-    return serve_server.start("curated", ["--scope", "nanjing", "--dumps", str(curated_dumps)], request.config, folder)
+    return serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, folder)
 
 
 @pytest.fixture(scope="session")
