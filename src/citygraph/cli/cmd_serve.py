@@ -26,11 +26,12 @@ from ..namespaces import BASE
 @click.option("--max-body", type=click.IntRange(1), default=100_000, show_default=True, help="Bytes a request body may have (then 413).")
 @click.option("--concurrent", type=click.IntRange(1), default=4, show_default=True, help="Queries running at once per worker; more wait in a queue.")
 @click.option("--queue", type=click.IntRange(0), default=64, show_default=True, help="Requests that may wait for a query slot (then 503 + Retry-After).")
+@click.option("--queue-wait", type=float, default=5.0, show_default=True, help="Seconds a request may wait in the queue (then 503 + Retry-After).")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Server processes (each opens the store read-only).")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="A remote SPARQL endpoint queries may call with SERVICE; repeatable (default: Wikidata's query service only).")
 def command(host, port, scope, extra, reasoner, base_url, endpoint, dumps, timeout, max_rows, max_bytes, max_body,
-            concurrent, queue, workers, allow_service):
+            concurrent, queue, queue_wait, workers, allow_service):
     """Serve the graph: /sparql, a page for every IRI, /query, /api and the dumps.
 
     Read-only and safe to expose: updates and LOAD are refused, SERVICE only to the
@@ -61,7 +62,7 @@ def command(host, port, scope, extra, reasoner, base_url, endpoint, dumps, timeo
         dumps = Path("dist")
     _check_port(host, port)
     limits = {"timeout": timeout, "max_rows": max_rows, "max_bytes": max_bytes, "max_body": max_body,
-              "concurrent": concurrent, "queue": queue}
+              "concurrent": concurrent, "queue": queue, "queue_wait": queue_wait}
     opts = Options(host=host, port=port, scope=scope, add=[str(p) for p in extra], reasoner=reasoner, base_url=base_url,
                    endpoint=endpoint, dumps=str(dumps.resolve()) if dumps else None, workers=workers,
                    allow_service=list(allow_service) or list(DEFAULT_ALLOWED), limits=limits)
