@@ -139,7 +139,13 @@ class RemoteBackend(Backend):
         if default_graphs or named_graphs:
             raise BadInput("default-graph-uri and named-graph-uri are not passed on to the external endpoint; use FROM / FROM NAMED in the query")
         cap = self.max_rows if max_rows is None else max_rows
-        result = results.run_remote(text, form, self.endpoint, timeout=timeout)
+        started = time.monotonic()
+        try:
+            result = results.run_remote(text, form, self.endpoint, timeout=timeout)
+        except RemoteError as err:
+            if time.monotonic() - started >= timeout:  # the endpoint did not answer in time: 503, not 502
+                raise QueryTimeout(f"the endpoint gave no answer within {timeout:g} s; narrow the query or add a LIMIT") from None
+            raise err
         truncated = False
         if result.is_graph and len(result.triples) > cap:
             result.triples, truncated = result.triples[:cap], True
