@@ -130,3 +130,17 @@ def test_escaping_helpers():
     assert "<script>" not in html and "&lt;/script&gt;" in html
     link = term_html(ox.NamedNode("urn:x"), {"urn:x": '"><img src=x onerror=alert(1)>'}, lambda i: "/x")
     assert "<img" not in link
+
+
+def test_cli_refuses_bad_options_before_any_work(cli, tmp_path):
+    import socket
+
+    missing = cli("serve", "--dumps", tmp_path / "no-such-folder")
+    assert missing.exit_code == 2 and missing.stderr.startswith("citygraph: error: --dumps")
+    mixed = cli("serve", "--endpoint", "http://127.0.0.1:9/sparql", "--scope", "nanjing")
+    assert mixed.exit_code == 2 and "do not apply with --endpoint" in mixed.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        taken = cli("serve", "--port", busy.getsockname()[1])
+    assert taken.exit_code == 2 and "cannot listen there" in taken.stderr and "choose another port" in taken.stderr
