@@ -67,6 +67,10 @@ def test_row_cap_gives_413_and_a_limit_fits(tight):
     assert under.status_code == 200 and len(list(csv.reader(io.StringIO(under.text)))) == 51
     page = httpx.get(tight + "/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=60)
     assert page.status_code == 200 and "truncated" in page.text
+    nanjing_rdf = httpx.get(tight + "/id/place/Q16666.ttl", timeout=60)  # Nanjing is in more than 50 triples
+    assert nanjing_rdf.status_code == 413 and "LIMIT and OFFSET" in nanjing_rdf.text
+    nanjing = httpx.get(tight + "/id/place/Q16666", timeout=60)
+    assert nanjing.status_code == 200 and "the page shows the first ones" in nanjing.text
 
 
 def test_body_cap_gives_413(tight):

@@ -37,6 +37,7 @@ class Facts:
     extra: dict[str, Result] = field(default_factory=dict)  # partners / history / terms
     wkt: str | None = None                                 # a place's centroid, POINT(lon lat)
     quotes: dict[str, list[str]] = field(default_factory=dict)  # event IRI -> the source's words
+    truncated: bool = False                                # more triples than the row cap: only the first
 
     @property
     def outgoing(self) -> list:
@@ -89,7 +90,7 @@ async def gather(ask: Ask, iri: str) -> Facts | None:
     triples = sorted_triples(answer.result.triples)
     if not triples:
         return None
-    facts = Facts(iri=iri, triples=triples)
+    facts = Facts(iri=iri, triples=triples, truncated=answer.truncated)
     types = facts.types
     if types & {CG + "City", CG + "Region", CG + "Place", CG + "Country"} or any(
             t.predicate.value == CG + "party" for t in facts.incoming):

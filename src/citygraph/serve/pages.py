@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ..query.results import Result
 from . import facts as F
 from . import media, schemaorg
+from .backend import TooLarge
 from .render import render, term_html
 from .responses import send
 from .site import Site
@@ -40,6 +41,8 @@ async def resource(request: Request) -> Response:
     if facts is None:
         return await not_found(request, path)
     if fmt.kind == "graph":
+        if facts.truncated:
+            raise TooLarge(f"{iri} is in more than {site.limits.max_rows:,} triples; ask /sparql for them with LIMIT and OFFSET")
         assert fmt.writer is not None
         body = fmt.writer(Result(form="CONSTRUCT", triples=facts.triples))
         return send(request, body, fmt.content_type, links=alternates(path), negotiated=by_suffix is None)
@@ -58,7 +61,7 @@ def page_context(request: Request, site: Site, facts: F.Facts, path: str) -> dic
         "title": facts.label(), "iri": facts.iri, "kind": facts.kind(), "path": path, "show": show,
         "types": sorted(facts.types, key=lambda t: facts.label(t)),
         "facts": grouped(facts.outgoing, facts), "incoming": incoming(facts),
-        "incoming_total": len(facts.incoming), "max_incoming": F.MAX_INCOMING,
+        "incoming_total": len(facts.incoming), "max_incoming": F.MAX_INCOMING, "truncated": facts.truncated,
         "partners": facts.extra.get("partners"), "history": facts.extra.get("history"),
         "terms": facts.extra.get("terms"), "elsewhere": elsewhere(facts),
         "schema": schemaorg.with_geo(schemaorg.thing(facts, url), facts.wkt), "wkt": facts.wkt, "quotes": facts.quotes,
