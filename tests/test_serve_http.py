@@ -254,8 +254,12 @@ def test_cors_health_and_access_log(http, served):
     assert got.headers["access-control-allow-origin"] == "*"
     assert http.get("/health").json()["status"] == "ok"
     http.get("/id/place/Q11751?probe=access-log")
-    time.sleep(0.2)
-    lines = [line for line in serve_server.log_of("curated").splitlines() if line.startswith("GET /id/place/Q11751 ")]
+    deadline = time.monotonic() + 10  # the line is written just after the response is sent
+    while True:
+        lines = [line for line in serve_server.log_of("curated").splitlines() if line.startswith("GET /id/place/Q11751 ")]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert lines and lines[-1].split()[2] == "200" and lines[-1].endswith("ms")
 
 
