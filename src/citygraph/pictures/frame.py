@@ -37,7 +37,7 @@ def world(width: float, top: float = 0.0) -> Frame:
 
 
 def fit(points: Iterable[tuple[float, float]], width: float, *, margin: float = 0.08,
-        min_span: float = 0.35, max_aspect: float = 0.75, top: float = 0.0) -> Frame:
+        min_span: float = 0.35, top: float = 0.0) -> Frame:
     """The smallest window around projected `points` (plus a margin), `width` pixels wide.
 
     The window is at least `min_span` projected units wide (about 20° of longitude), at least

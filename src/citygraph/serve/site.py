@@ -1,0 +1,55 @@
+"""The running site's shared state: the backend, the limits, the base IRI mapped onto paths.
+
+`Site.ask` is the one door to the graph for every route: it runs a query through the gate
+(concurrency queue, timeout) and the backend (read-only, SERVICE allow-list, row cap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..namespaces import BASE
+from .backend import Answer, Backend
+from .limits import Gate, Limits
+
+
+@dataclass
+class Site:
+    backend: Backend
+    limits: Limits = field(default_factory=Limits)
+    base_url: str = BASE                  # the IRIs' base, mapped onto this server's root path
+    dumps: Path | None = None             # the build's output folder: the only files served
+    source: str = ""                      # what is served, for the landing page and /health
+    gate: Gate | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+
+    def start(self) -> None:
+        """Create the query gate inside the server's event loop."""
+        self.gate = Gate(self.limits)
+
+    async def ask(self, text: str, *, timeout: float | None = None, max_rows: int | None = None, **kw) -> Answer:
+        if self.gate is None:
+            self.start()
+        assert self.gate is not None
+        budget = self.limits.timeout if timeout is None else timeout
+        return await self.gate.run(lambda: self.backend.ask(text, timeout=budget, max_rows=max_rows, **kw), budget)
+
+    # IRIs <-> paths ----------------------------------------------------------------------
+    def iri_for(self, path: str) -> str:
+        """`/id/place/Q1` -> the IRI it names under the base."""
+        return self.base_url + path.lstrip("/")
+
+    def href(self, iri: str) -> str:
+        """Where a link to `iri` goes: our own path for IRIs under the base (and the dataset's
+        base, https://w3id.org/citygraph/, when another base is configured), else the IRI."""
+        for base in dict.fromkeys((self.base_url, BASE)):
+            if iri.startswith(base):
+                rest = iri[len(base):]
+                if rest.startswith("ontology#"):
+                    return "/ontology#" + rest[len("ontology#"):]
+                return "/" + rest
+        return iri

@@ -1,0 +1,338 @@
+"""`citygraph serve` for real: a uvicorn subprocess on 127.0.0.1 over the curated build (scope
+nanjing), asked with SPARQLWrapper and httpx. Its answers are compared with `citygraph query`
+on the same build; pages are asked for in every format, by Accept and by suffix; updates, LOAD
+and off-list SERVICE are refused without any outbound connection; `--endpoint` mode over a real
+`oxigraph serve` loaded with the TriG dump gives the same pages.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, TURTLE, XML, SPARQLWrapper
+
+import serve_server
+from citygraph.query.binding import bind, bound_text
+from citygraph.query.catalogue import get
+
+pytestmark = pytest.mark.slow
+
+NANJING = "https://w3id.org/citygraph/id/place/Q16666"
+TIE = "https://w3id.org/citygraph/id/partnership/Q11751-Q16666"
+PAGES = [  # one IRI of every kind the dataset mints
+    "/id/place/Q16666", "/id/partnership/Q11751-Q16666", "/id/event/Q11751-Q16666-suspension-2012-02-21",
+    "/id/person/takashi-kawamura", "/id/post/mayor-of-nagoya", "/id/organisation/the-nanjinger",
+    "/id/landmark/nanjing-square-nagoya", "/id/source/nanjinger-sister-cities-nagoya", "/id/claim/nagoya-first-formal-tie",
+    "/vocab/role/speaker", "/ontology",
+]
+RDF = {"text/turtle": ("turtle", ".ttl"), "application/n-triples": ("nt", ".nt"),
+       "application/ld+json": ("json-ld", ".jsonld"), "application/rdf+xml": ("xml", ".rdf")}
+
+
+@pytest.fixture(scope="session")
+def served(request, curated_dumps, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve")
+    return serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, folder)
+
+
+@pytest.fixture(scope="session")
+def http(served):
+    with httpx.Client(base_url=served, timeout=60) as client:
+        yield client
+
+
+def bound(name: str, **values) -> str:
+    q = get(name)
+    return bound_text(q, bind(q, values))
+
+
+def cli_answer(cli, name: str, fmt: str, *params: str) -> str:
+    args = ["query", name, "--scope", "nanjing", "--format", fmt]
+    for p in params:
+        args += ["-p", p]
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def wrapper(served: str, text: str, fmt) -> bytes:
+    client = SPARQLWrapper(served + "/sparql")
+    client.setQuery(text)
+    client.setReturnFormat(fmt)
+    return client.query().response.read()
+
+
+# --- SPARQL protocol: the same answers as `citygraph query` ------------------------------
+
+@pytest.mark.parametrize("fmt,name", [(JSON, "json"), (XML, "xml"), (CSV, "csv")])
+def test_select_through_sparqlwrapper_equals_cli(served, cli, fmt, name):
+    body = wrapper(served, bound("partners"), fmt).decode("utf-8")
+    assert body == cli_answer(cli, "partners", name)
+
+
+def test_select_json_has_the_twenty_partners(served):
+    client = SPARQLWrapper(served + "/sparql")
+    client.setQuery(bound("partners"))
+    client.setReturnFormat(JSON)
+    client.setMethod(POST)
+    rows = client.queryAndConvert()["results"]["bindings"]
+    assert len(rows) == 20
+    assert {"Nagoya", "Shiraz", "Perth"} <= {r["partnerLabel"]["value"] for r in rows}
+
+
+@pytest.mark.parametrize("fmt,name", [(TURTLE, "turtle"), (JSONLD, "jsonld")])
+def test_construct_through_sparqlwrapper_equals_cli(served, cli, fmt, name):
+    body = wrapper(served, bound("describe", thing=TIE), fmt).decode("utf-8")
+    assert body == cli_answer(cli, "describe", name, f"thing={TIE}")
+    graph = rdflib.Graph().parse(data=body, format="turtle" if name == "turtle" else "json-ld")
+    assert (rdflib.URIRef(TIE), rdflib.URIRef("https://w3id.org/citygraph/ontology#party"), rdflib.URIRef(NANJING)) in graph
+
+
+def test_protocol_forms(http):
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/citygraph/ontology#SisterCity> }"
+    got = set()
+    for resp in (http.get("/sparql", params={"query": text}, headers={"Accept": "application/sparql-results+json"}),
+                 http.post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}),
+                 http.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})):
+        assert resp.status_code == 200, resp.text
+        assert resp.headers["content-type"].startswith("application/sparql-results+json")
+        got.add(resp.json()["results"]["bindings"][0]["n"]["value"])
+    assert len(got) == 1 and int(got.pop()) >= 20
+    tsv = http.get("/sparql", params={"query": text, "format": "tsv"})
+    assert tsv.headers["content-type"].startswith("text/tab-separated-values") and tsv.text.startswith("?n\n")
+    ask = http.get("/sparql", params={"query": f"ASK {{ <{TIE}> ?p ?o }}"}, headers={"Accept": "application/sparql-results+xml"})
+    assert "<boolean>true</boolean>" in ask.text
+
+
+def test_default_and_named_graph_uri(http):
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    onto = http.get("/sparql", params={"query": text, "default-graph-uri": "https://w3id.org/citygraph/graph/ontology"}, headers={"Accept": "application/json"})
+    union = http.get("/sparql", params={"query": text}, headers={"Accept": "application/json"})
+    n_onto = int(onto.json()["results"]["bindings"][0]["n"]["value"])
+    n_union = int(union.json()["results"]["bindings"][0]["n"]["value"])
+    assert 0 < n_onto < n_union
+    named = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                        "named-graph-uri": "https://w3id.org/citygraph/graph/shapes"}, headers={"Accept": "application/json"})
+    assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == ["https://w3id.org/citygraph/graph/shapes"]
+
+
+def test_service_description_and_browser_view(http):
+    sd = http.get("/sparql", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=sd.text, format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (None, rdflib.RDF.type, SD.Service) in g
+    assert (None, SD.name, rdflib.URIRef("https://w3id.org/citygraph/graph/data/nanjing")) in g
+    page = http.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.headers["content-type"].startswith("text/html") and 'id="editor"' in page.text
+
+
+# --- linked-data pages ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_conneg_and_suffixes(http, path):
+    iri = rdflib.URIRef("https://w3id.org/citygraph/" + path.lstrip("/"))
+    html = http.get(path, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "Accept" in [v.strip() for v in html.headers["vary"].split(",")]
+    assert html.text.count("<h1>") == 1
+    assert all(f'<{path}{suffix}>; rel="alternate"' in html.headers["link"] for _f, suffix in RDF.values())
+    for media, (parser, suffix) in RDF.items():
+        by_accept = http.get(path, headers={"Accept": media})
+        by_suffix = http.get(path + suffix)
+        assert by_accept.status_code == by_suffix.status_code == 200
+        assert by_accept.headers["content-type"].split(";")[0] == media == by_suffix.headers["content-type"].split(";")[0]
+        assert by_accept.content == by_suffix.content
+        graph = rdflib.Graph().parse(data=by_accept.text, format=parser)
+        assert (iri, None, None) in graph
+
+
+def test_etag_gives_304(http):
+    first = http.get("/id/place/Q16666", headers={"Accept": "text/turtle"})
+    again = http.get("/id/place/Q16666", headers={"Accept": "text/turtle", "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other = http.get("/id/place/Q16666", headers={"Accept": "application/n-triples", "If-None-Match": first.headers["etag"]})
+    assert other.status_code == 200
+
+
+def test_city_page_lists_partners_with_links_out(http):
+    page = http.get("/id/place/Q16666").text
+    assert page.count('<td class="partner">') == 20
+    assert "https://www.wikidata.org/wiki/Q16666" in page or "http://www.wikidata.org/entity/Q16666" in page
+    assert "https://sws.geonames.org/1799962/" in page
+    schema = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert schema["@type"] == "City" and schema["name"] == "Nanjing" and schema["geo"]["latitude"] == pytest.approx(32.06167)
+
+
+def test_tie_page_tells_its_history_with_quotes(http):
+    page = http.get("/id/partnership/Q11751-Q16666").text
+    history = page.split('id="history"', 1)[1].split("</section>", 1)[0]
+    dates = [chunk.split("<", 1)[0].strip() for chunk in history.split('<span class="date">')[1:]]
+    assert "2012-02-21" in dates and dates.index("1978") < dates.index("2012-02-21") < dates.index("2019")
+    assert "Nanjing called a suspension of official exchanges" in history
+    assert "Incoming" not in page and "Links to this partnership" in page
+
+
+def test_unknown_iri_is_404_with_suggestions(http):
+    resp = http.get("/id/place/nagoya")
+    assert resp.status_code == 404 and resp.headers["content-type"].startswith("text/html")
+    assert 'href="/id/place/Q11751"' in resp.text
+    assert http.get("/id/place/Q1", headers={"Accept": "text/turtle"}).status_code == 404
+    assert http.get("/no/such/route").status_code == 404
+
+
+def test_search_finds_places_and_people(http):
+    page = http.get("/search", params={"q": "kawamura"}).text
+    assert 'href="/id/person/takashi-kawamura"' in page
+    assert 'href="/id/place/Q16666"' in http.get("/search", params={"q": "南京"}).text
+
+
+# --- API and OpenAPI -----------------------------------------------------------------------
+
+def test_api_catalogue_and_openapi(http):
+    catalogue = http.get("/api/queries").json()["queries"]
+    names = {q["name"] for q in catalogue}
+    assert {"partners", "history", "describe"} <= names
+    doc = http.get("/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert {f"/api/queries/{n}" for n in names} <= set(doc["paths"])
+    city = doc["paths"]["/api/queries/partners"]["get"]["parameters"][0]
+    assert city["name"] == "city" and city["schema"]["default"] == "place:Q16666"
+    assert "/api/queries/history" in http.get("/api").text
+
+
+def test_api_answers_like_the_cli(http, cli):
+    for fmt in ("csv", "tsv", "json", "xml", "table"):
+        resp = http.get("/api/queries/history", params={"tie": "partnership:Q11751-Q16666", "format": fmt})
+        assert resp.status_code == 200
+        assert resp.text == cli_answer(cli, "history", fmt, "tie=partnership:Q11751-Q16666")
+    ttl = http.get("/api/queries/describe", params={"thing": "place:Q11751"}, headers={"Accept": "text/turtle"})
+    assert ttl.text == cli_answer(cli, "describe", "turtle", "thing=place:Q11751")
+
+
+def test_api_bad_value_gives_the_cli_message(http, cli):
+    resp = http.get("/api/queries/status-on", params={"date": "yesterday"})
+    assert resp.status_code == 400
+    cli_err = cli("query", "status-on", "--scope", "nanjing", "-p", "date=yesterday").stderr.strip()
+    assert cli_err == "citygraph: error: " + resp.json()["error"]
+    assert http.get("/api/queries/no-such-query").status_code == 400
+    assert http.get("/api/queries/partners", params={"format": "turtle"}).status_code == 400
+
+
+# --- landing, downloads, health, headers -----------------------------------------------------
+
+def test_landing_page(http, curated_dumps):
+    page = http.get("/").text
+    assert page.count("<h1>") == 1 and '"@type": "Dataset"' in page
+    assert "https://w3id.org/citygraph/graph/data/nanjing" in page
+    sums = (Path(curated_dumps) / "SHA256SUMS").read_text()
+    digest = next(line.split()[0] for line in sums.splitlines() if line.endswith("citygraph.trig"))
+    assert digest in page and 'href="/download/citygraph.trig"' in page
+
+
+def test_downloads_with_length_etag_and_range(http, curated_dumps):
+    data = (Path(curated_dumps) / "citygraph.ttl").read_bytes()
+    full = http.get("/download/citygraph.ttl")
+    assert full.status_code == 200 and full.content == data
+    assert int(full.headers["content-length"]) == len(data) and full.headers["etag"]
+    part = http.get("/download/citygraph.ttl", headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206 and part.content == data[10:20]
+    for bad in ("/download/..%2Fserve-curated.log", "/download/%2Fetc%2Fpasswd", "/download/../pyproject.toml", "/download/nothing.ttl"):
+        assert http.get(bad).status_code == 404, bad
+
+
+def test_cors_health_and_access_log(http, served):
+    pre = http.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "*"
+    got = http.get("/api/queries", headers={"Origin": "https://example.org"})
+    assert got.headers["access-control-allow-origin"] == "*"
+    assert http.get("/health").json()["status"] == "ok"
+    http.get("/id/place/Q11751?probe=access-log")
+    deadline = time.monotonic() + 10  # the line is written just after the response is sent
+    while True:
+        lines = [line for line in serve_server.log_of("curated").splitlines() if line.startswith("GET /id/place/Q11751 ")]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert lines and lines[-1].split()[2] == "200" and lines[-1].endswith("ms")
+
+
+# --- read-only and the SERVICE allow-list -------------------------------------------------------
+
+@pytest.fixture
+def listener():
+    """A TCP listener on 127.0.0.1 that records every connection it receives."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    hits: list = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                hits.append(conn.recv(1024))
+                conn.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", hits
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_updates_load_and_off_list_service_are_refused(http, listener):
+    url, hits = listener
+    attempts = [
+        ("post-update", lambda: http.post("/sparql", data={"update": f"INSERT DATA {{ <{NANJING}> <urn:p> 1 }}"})),
+        ("update-body", lambda: http.post("/sparql", content=f"LOAD <{url}>", headers={"Content-Type": "application/sparql-update"})),
+        ("load-as-query", lambda: http.get("/sparql", params={"query": f"LOAD <{url}>"})),
+        ("insert-as-query", lambda: http.post("/sparql", data={"query": "DELETE WHERE { ?s ?p ?o }"})),
+        ("service", lambda: http.get("/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})),
+        ("service-var", lambda: http.get("/sparql", params={"query": f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}"})),
+        ("from", lambda: http.get("/sparql", params={"query": f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }} LIMIT 1"})),
+    ]
+    for name, attempt in attempts:
+        resp = attempt()
+        assert resp.status_code in (400, 403) or (name == "from" and resp.status_code == 200), (name, resp.status_code, resp.text)
+        if name != "from":
+            assert resp.text.startswith("citygraph: error: "), name
+    time.sleep(0.5)
+    assert hits == []
+    still = http.get("/sparql", params={"query": f"ASK {{ <{NANJING}> ?p ?o }}"}, headers={"Accept": "application/json"})
+    assert still.json()["boolean"] is True
+    assert http.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403
+
+
+# --- --endpoint mode over a real oxigraph server ---------------------------------------------------
+
+@pytest.fixture(scope="session")
+def over_oxigraph(request, curated_dumps, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve-endpoint")
+    url = serve_server.oxigraph_from_dump(Path(curated_dumps) / "citygraph.trig", request.config, folder)
+    return serve_server.start("endpoint", ["--endpoint", url, "--dumps", str(curated_dumps)], request.config, folder)
+
+
+@pytest.mark.parametrize("path", ["/id/place/Q16666", "/id/partnership/Q11751-Q16666", "/id/event/Q11751-Q16666-suspension-2012-02-21",
+                                  "/id/person/takashi-kawamura", "/ontology"])
+def test_endpoint_mode_gives_the_same_pages(http, over_oxigraph, path):
+    with httpx.Client(base_url=over_oxigraph, timeout=60) as remote:
+        for accept in ("text/html", "text/turtle"):
+            here = http.get(path, headers={"Accept": accept})
+            there = remote.get(path, headers={"Accept": accept})
+            assert there.status_code == 200, there.text
+            assert there.text == here.text, (path, accept)
+        api_here = http.get("/api/queries/partners", params={"format": "csv"}).text
+        assert remote.get("/api/queries/partners", params={"format": "csv"}).text == api_here
+        assert remote.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403
