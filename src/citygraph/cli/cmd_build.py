@@ -39,21 +39,54 @@ def command(out, scope, extra, reasoner, progress, enrichment):
     started = time.perf_counter()
     try:
         built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
+        # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
+        # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
+        keeper = StoreKeeper(built, scope, extra, reasoner)
         if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
             from ..link.enrich import default_path, load_into
 
+            keeper.join()
             say("loading the Wikidata enrichment")
             load_into(built, Path(enrichment) if enrichment else default_path())
         t0 = time.perf_counter()
-        say("writing dumps")
+        say("writing dumps (and keeping the store for queries)")
         folder = write_dumps(built, out)
         built.timings["dump"] = time.perf_counter() - t0
+        keeper.join()
         say.done()
     except BaseException:
         say.abort()
         raise
     built.timings["total"] = time.perf_counter() - started
     click.echo(summary(built, folder))
+
+
+class StoreKeeper:
+    """cache.save_built in a background thread; `join()` waits and re-raises its error."""
+
+    def __init__(self, built, scope, extra, reasoner):
+        import threading
+
+        self.built, self.error, self.took = built, None, 0.0
+        self.started = time.perf_counter()
+        self.thread = threading.Thread(target=self._run, args=(scope, extra, reasoner), daemon=True,
+                                       name="citygraph-keep-store")
+        self.thread.start()
+
+    def _run(self, scope, extra, reasoner):
+        from .. import cache
+
+        try:
+            cache.save_built(self.built, scope, extra, reasoner)
+        except BaseException as err:  # handed to the main thread by join()
+            self.error = err
+        self.took = time.perf_counter() - self.started
+
+    def join(self) -> None:
+        self.thread.join()
+        self.built.timings["store"] = self.took
+        if self.error is not None:
+            raise self.error
 
 
 def summary(built, folder: Path) -> str:
@@ -80,7 +113,7 @@ def summary(built, folder: Path) -> str:
     return "\n".join(lines)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

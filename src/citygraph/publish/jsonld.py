@@ -168,4 +168,4 @@ def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
         lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
     head = json.dumps(context["@context"], ensure_ascii=False, indent=2)
     body = ",\n".join(lines)
-    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode("utf-8")
+    return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode()

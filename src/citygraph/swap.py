@@ -1,0 +1,120 @@
+"""Atomic folder replacement and advisory locks, shared by the dumps (publish/) and the cache.
+
+`exchange(a, b)` swaps two existing paths in one rename(2)-like step (Linux `renameat2` with
+RENAME_EXCHANGE, on ext4, xfs, btrfs, tmpfs and most others): at every instant `b` is either
+the old folder or the new one, never absent. Where the kernel or file system lacks it,
+`exchange` raises `ExchangeUnsupported` and callers fall back to two renames, which leave a
+moment with `b` absent; `recover()` repairs that state on the next run.
+
+`FolderLock` is a `flock(2)` on a small file beside the thing it protects; the kernel drops it
+when the process dies however it dies (SIGKILL included), so a lock is never stale. The file
+holds the holder's pid and start time, for the message a second process shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import time
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class ExchangeUnsupported(OSError):
+    """The kernel or the file system cannot swap two paths atomically."""
+
+
+def _libc():
+    try:
+        lib = ctypes.CDLL(None, use_errno=True)
+        return lib if hasattr(lib, "renameat2") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Atomically swap the paths `a` and `b` (both must exist)."""
+    if _LIBC is None:
+        raise ExchangeUnsupported(errno.ENOSYS, "renameat2 is not available")
+    rc = _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc != 0:
+        err = ctypes.get_errno()
+        if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise ExchangeUnsupported(err, os.strerror(err))
+        raise OSError(err, os.strerror(err), str(b))
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Busy(Exception):
+    """Another process holds the lock; `holder` says who, as far as the lock file tells."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+class FolderLock:
+    """An exclusive flock on `path` (created if missing). Use as a context manager.
+
+    wait=False raises Busy at once when another process holds it; wait=True blocks, calling
+    `on_wait(holder)` once first.
+    """
+
+    def __init__(self, path: Path, *, wait: bool = False, on_wait=None):
+        self.path = Path(path)
+        self.wait = wait
+        self.on_wait = on_wait
+        self.fd: int | None = None
+
+    def holder(self) -> str:
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            text = ""
+        return text or "an unknown process"
+
+    def __enter__(self) -> FolderLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not self.wait:
+                    raise Busy(self.holder()) from None
+                if self.on_wait is not None:
+                    self.on_wait(self.holder())
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime())}\n".encode())
+        except BaseException:
+            os.close(fd)
+            raise
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing drops the flock
+            self.fd = None
+
+
+__all__ = ["exchange", "ExchangeUnsupported", "FolderLock", "Busy", "fsync_dir"]
