@@ -4,7 +4,7 @@
 RENAME_EXCHANGE, on ext4, xfs, btrfs, tmpfs and most others): at every instant `b` is either
 the old folder or the new one, never absent. Where the kernel or file system lacks it,
 `exchange` raises `ExchangeUnsupported` and callers fall back to two renames, which leave a
-moment with `b` absent; `recover()` repairs that state on the next run.
+moment with `b` absent, which the caller repairs on its next run (publish/dump.py: recover).
 
 `FolderLock` is a `flock(2)` on a small file beside the thing it protects; the kernel drops it
 when the process dies however it dies (SIGKILL included), so a lock is never stale. The file
@@ -74,13 +74,14 @@ class FolderLock:
     """An exclusive flock on `path` (created if missing). Use as a context manager.
 
     wait=False raises Busy at once when another process holds it; wait=True blocks, calling
-    `on_wait(holder)` once first.
+    `on_wait(holder)` once first. remove=True deletes the lock file on release, so nothing is
+    left beside the folder; a process that locked the file just before it was deleted notices
+    (the path no longer names the file it locked) and locks the new one instead.
     """
 
-    def __init__(self, path: Path, *, wait: bool = False, on_wait=None):
+    def __init__(self, path: Path, *, wait: bool = False, on_wait=None, remove: bool = False):
         self.path = Path(path)
-        self.wait = wait
-        self.on_wait = on_wait
+        self.wait, self.on_wait, self.remove = wait, on_wait, remove
         self.fd: int | None = None
 
     def holder(self) -> str:
@@ -88,9 +89,9 @@ class FolderLock:
             text = self.path.read_text(encoding="utf-8").strip()
         except OSError:
             text = ""
-        return text or "an unknown process"
+        return text or "a process that has just started"
 
-    def __enter__(self) -> FolderLock:
+    def _acquire_once(self, waited: list[bool]) -> int | None:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             try:
@@ -98,23 +99,43 @@ class FolderLock:
             except BlockingIOError:
                 if not self.wait:
                     raise Busy(self.holder()) from None
-                if self.on_wait is not None:
+                if self.on_wait is not None and not waited:
                     self.on_wait(self.holder())
+                waited.append(True)
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            os.ftruncate(fd, 0)
-            os.write(fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime())}\n".encode())
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
         except BaseException:
             os.close(fd)
             raise
+        if not same:  # the holder removed the file as we waited: lock the current one
+            os.close(fd)
+            return None
+        return fd
+
+    def __enter__(self) -> FolderLock:
+        waited: list[bool] = []
+        fd = None
+        while fd is None:
+            fd = self._acquire_once(waited)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime())}\n".encode())
         self.fd = fd
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.fd is not None:
+        if self.fd is None:
+            return
+        if self.remove:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)  # while still locked, so no one locks a file about to vanish
+        else:
             with contextlib.suppress(OSError):
                 os.ftruncate(self.fd, 0)
-            os.close(self.fd)  # closing drops the flock
-            self.fd = None
+        os.close(self.fd)  # closing drops the flock
+        self.fd = None
 
 
 __all__ = ["exchange", "ExchangeUnsupported", "FolderLock", "Busy", "fsync_dir"]

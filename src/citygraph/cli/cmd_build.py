@@ -32,27 +32,13 @@ def command(out, scope, extra, reasoner, progress, enrichment):
 
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
-    from ..build import build
-    from ..publish.dump import write_dumps
+    from ..publish.dump import output_lock
 
     say = StageProgress(progress)
     started = time.perf_counter()
     try:
-        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-        # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
-        # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
-        keeper = StoreKeeper(built, scope, extra, reasoner)
-        if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-            from ..link.enrich import default_path, load_into
-
-            keeper.join()
-            say("loading the Wikidata enrichment")
-            load_into(built, Path(enrichment) if enrichment else default_path())
-        t0 = time.perf_counter()
-        say("writing dumps (and keeping the store for queries)")
-        folder = write_dumps(built, out)
-        built.timings["dump"] = time.perf_counter() - t0
-        keeper.join()
+        with output_lock(out):  # a second build into the same folder exits 2 at once, naming this one
+            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say)
         say.done()
     except BaseException:
         say.abort()
@@ -87,6 +73,28 @@ class StoreKeeper:
         self.built.timings["store"] = self.took
         if self.error is not None:
             raise self.error
+
+
+def _build_and_publish(out, scope, extra, reasoner, enrichment, say):
+    from ..build import build
+    from ..publish.dump import write_dumps
+
+    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
+    # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
+    # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
+    keeper = StoreKeeper(built, scope, extra, reasoner)
+    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+        from ..link.enrich import default_path, load_into
+
+        keeper.join()
+        say("loading the Wikidata enrichment")
+        load_into(built, Path(enrichment) if enrichment else default_path())
+    t0 = time.perf_counter()
+    say("writing dumps (and keeping the store for queries)")
+    folder = write_dumps(built, out)
+    built.timings["dump"] = time.perf_counter() - t0
+    keeper.join()
+    return built, folder
 
 
 def summary(built, folder: Path) -> str:
