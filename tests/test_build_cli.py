@@ -50,11 +50,19 @@ def test_build_refuses_to_replace_a_folder_of_other_files(cli, tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_info_shows_version_paths_and_counts(cli):
+def test_info_shows_version_paths_and_counts(cli, tmp_path, monkeypatch):
     from citygraph import __version__
 
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    before = cli("info")
+    assert before.exit_code == 0, before.stderr
+    assert f"citygraph {__version__}" in before.stdout
+    assert "ontology:" in before.stdout and "context.jsonld" in before.stdout
+    assert "no build of the current inputs yet" in before.stdout
+    built = cli("build", "--scope", "nanjing", "--out", tmp_path / "dist")
+    assert built.exit_code == 0, built.stderr
     result = cli("info")
     assert result.exit_code == 0, result.stderr
-    assert f"citygraph {__version__}" in result.stdout
-    assert "ontology:" in result.stdout and "context.jsonld" in result.stdout
-    assert "data/nanjing" in result.stdout
+    graphs = [line.split() for line in built.stdout.splitlines() if line.startswith("  ")]
+    assert graphs and all(f"  {n:>10}  {g}" in result.stdout for n, g in graphs)  # the build's own counts
+    assert "scope nanjing" in result.stdout and "conforms: yes" in result.stdout

@@ -1,11 +1,8 @@
 """citygraph: the knowledge graph of city diplomacy."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("citygraph")
-except PackageNotFoundError:  # running from a checkout without installation
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it: [tool.hatch.version]); a
+# literal, because importlib.metadata costs ~50 ms of every command's start.
+__version__ = "0.1.0"
 
 __all__ = ["__version__", "run_query"]
 

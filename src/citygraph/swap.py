@@ -14,7 +14,6 @@ holds the holder's pid and start time, for the message a second process shows.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import os
@@ -29,24 +28,29 @@ class ExchangeUnsupported(OSError):
     """The kernel or the file system cannot swap two paths atomically."""
 
 
+_LIBC: list = []  # the C library, looked up on first use (ctypes costs start-up time)
+
+
 def _libc():
-    try:
-        lib = ctypes.CDLL(None, use_errno=True)
-        return lib if hasattr(lib, "renameat2") else None
-    except OSError:
-        return None
+    if not _LIBC:
+        import ctypes  # lazy: only builds and cache writes swap folders
 
-
-_LIBC = _libc()
+        try:
+            lib = ctypes.CDLL(None, use_errno=True)
+            _LIBC.append((lib if hasattr(lib, "renameat2") else None, ctypes.get_errno))
+        except OSError:
+            _LIBC.append((None, ctypes.get_errno))
+    return _LIBC[0]
 
 
 def exchange(a: Path, b: Path) -> None:
     """Atomically swap the paths `a` and `b` (both must exist)."""
-    if _LIBC is None:
+    lib, get_errno = _libc()
+    if lib is None:
         raise ExchangeUnsupported(errno.ENOSYS, "renameat2 is not available")
-    rc = _LIBC.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    rc = lib.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if rc != 0:
-        err = ctypes.get_errno()
+        err = get_errno()
         if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
             raise ExchangeUnsupported(err, os.strerror(err))
         raise OSError(err, os.strerror(err), str(b))

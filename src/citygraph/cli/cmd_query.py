@@ -63,7 +63,8 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     """
     from ..errors import BadInput
     from ..query.binding import bind
-    from ..query.catalogue import get, load_adhoc
+    from ..query.catalogue import load_adhoc
+    from ..query.catalogue_cache import get
     from ..query.results import check_format, default_format, write
     from ..query.run import run
     from .progress import StageProgress

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 from ..swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 
 TURTLE = "citygraph.ttl"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from .binding import bind
-from .catalogue import get
+from .catalogue_cache import get
 from .run import run
 
 

@@ -13,14 +13,22 @@ import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
 from ..errors import BadInput, RemoteError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def xml_escape(text: str) -> str:
+    from xml.sax.saxutils import escape  # lazy: saxutils imports urllib.request, ~40 ms of every command's start
+    return escape(text)
+
+
+def quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr as quote  # lazy, as above
+    return quote(text)
 SELECT_FORMS = ("SELECT", "ASK")
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 

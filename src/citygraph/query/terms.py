@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
