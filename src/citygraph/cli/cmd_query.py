@@ -66,7 +66,7 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
     from ..query.catalogue import load_adhoc
     from ..query.catalogue_cache import get
     from ..query.results import check_format, default_format, write
-    from ..query.run import run
+    from ..query.run import ENGINE_FORMATS, GRAPH_FORMS, graph_answer, run
     from .progress import StageProgress
 
     if (name is None) == (file is None):
@@ -92,5 +92,16 @@ def command(name, params, file, fmt, endpoint, timeout, graph, scope, extra, rea
             store = cache.graph_file_store(graph)
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
+    if query.form in GRAPH_FORMS and fmt in ENGINE_FORMATS:
+        # a big graph answer goes from the engine's serialiser to stdout, no Python terms between
+        data = graph_answer(query, values, fmt, store=store, endpoint=endpoint, timeout=timeout)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stdout (tests, notebooks)
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.flush()
+            buffer.write(data)
+            buffer.flush()
+        return
     result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
     click.echo(write(result, fmt), nl=False)
