@@ -142,3 +142,18 @@ def test_the_cache_names_the_reasoner_the_build_uses():
     from citygraph.reason.materialise import DEFAULT_REASONER
 
     assert cache.default_reasoner() == DEFAULT_REASONER
+
+
+def test_link_reads_the_kept_store_when_there_is_one(cache_dir, curated, monkeypatch):
+    from citygraph.link import ours
+
+    fresh = ours.load("nanjing")  # nothing kept yet: read from the sources
+    key = cache.cache_key("nanjing", [])
+    cache.save(curated, cache.entry_path(key), key, scope="nanjing", reasoner="fast", add=[])
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the link loaded the sources although the build's store was kept")
+
+    monkeypatch.setattr(build_module, "load_sources", no_loading)
+    kept = ours.load("nanjing")
+    assert kept == fresh

@@ -344,6 +344,11 @@ def built_store(
     return built_entry(scope, extra, reasoner, progress=progress, refresh=refresh)[0]
 
 
+def existing_entry(scope: str = "all", extra: Iterable[Path] = (), reasoner: str | None = None) -> tuple[ox.Store, Entry] | None:
+    """The built store of these inputs if one is kept (healing a damaged one), else None: never builds."""
+    return _open_or_heal(cache_key(scope, [Path(p) for p in extra], reasoner or default_reasoner()))
+
+
 def _open_or_heal(key: str) -> tuple[ox.Store, Entry] | None:
     try:
         entry = open_entry(key)
@@ -436,5 +441,5 @@ def graph_file_store(path: Path) -> ox.Store:
     return store
 
 
-__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "save_built", "graph_file_store",
+__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "existing_entry", "save_built", "graph_file_store",
            "entry_path", "save", "open_entry", "Entry", "Damaged", "newest_entry"]
