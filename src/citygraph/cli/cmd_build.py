@@ -48,7 +48,7 @@ def command(out, scope, extra, reasoner, progress, enrichment):
 
 
 class StoreKeeper:
-    """cache.save_built in a background thread; `join()` waits and re-raises its error."""
+    """cache.save_built in a background thread; `join()` waits for it and warns if it failed."""
 
     def __init__(self, built, scope, extra, reasoner):
         import threading
@@ -64,15 +64,16 @@ class StoreKeeper:
 
         try:
             cache.save_built(self.built, scope, extra, reasoner)
-        except BaseException as err:  # handed to the main thread by join()
+        except Exception as err:  # reported by join() in the main thread
             self.error = err
         self.took = time.perf_counter() - self.started
 
     def join(self) -> None:
         self.thread.join()
         self.built.timings["store"] = self.took
-        if self.error is not None:
-            raise self.error
+        if self.error is not None:  # the dumps stand; only the next query pays for the store
+            click.echo(f"citygraph: warning: the build's store was not kept for queries ({self.error}); "
+                       "the next query rebuilds it", err=True)
 
 
 def _build_and_publish(out, scope, extra, reasoner, enrichment, say):
