@@ -12,8 +12,9 @@ from .progress import StageProgress
 
 @click.command("build")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True,
-              help="Folder for the dumps; replaced atomically, left untouched if the build fails. "
-                   "A non-empty folder without SHA256SUMS (not earlier dumps) is refused.")
+              help="Folder for the dumps; swapped for the new build in one step, so it always holds a whole build "
+                   "(left untouched if the build fails or is interrupted before the swap). One build at a time per "
+                   "folder; a symbolic link, or a non-empty folder without SHA256SUMS (not earlier dumps), is refused.")
 @click.option("--scope", default="all", show_default=True, help="'all' for every data source, or one source such as 'nanjing' or 'world'.")
 @click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An extra RDF file (Turtle, TriG, N-Triples, JSON-LD) to include as a named graph of its own; repeatable.")
@@ -24,6 +25,9 @@ from .progress import StageProgress
               help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
 def command(out, scope, extra, reasoner, progress, enrichment):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
+
+    The built store is kept in $CITYGRAPH_CACHE_DIR, where `citygraph query`, `serve` and `link`
+    open it without rebuilding.
 
     \b
     Example:
