@@ -36,12 +36,13 @@ def command(out, scope, extra, reasoner, progress, enrichment):
 
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
-    from ..publish.dump import output_lock
+    from ..publish.dump import check_replaceable, output_lock
 
     say = StageProgress(progress)
     started = time.perf_counter()
     try:
-        with output_lock(out):  # a second build into the same folder exits 2 at once, naming this one
+        with output_lock(out) as target:  # a second build into the same folder exits 2 at once, naming this one
+            check_replaceable(target)  # before the long work, not after it
             built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say)
         say.done()
     except BaseException:
