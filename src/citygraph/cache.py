@@ -295,8 +295,8 @@ def built_entry(
     scope: str = "all",
     extra: Iterable[Path] = (),
     reasoner: str | None = None,
-    *,
     progress: Progress | None = None,
+    *,
     refresh: bool = False,
 ) -> tuple[ox.Store, Entry | None]:
     """The built store and its cache entry (None when the build could not be cached)."""
@@ -335,8 +335,8 @@ def built_store(
     scope: str = "all",
     extra: Iterable[Path] = (),
     reasoner: str | None = None,
-    *,
     progress: Progress | None = None,
+    *,
     refresh: bool = False,
 ) -> ox.Store:
     """The built graph's store: opened from the cache while the inputs are unchanged, else built
