@@ -9,8 +9,9 @@ import click
 def command():
     """Show the version, where the packaged ontology/data/queries are, and triple counts.
 
-    The counts come from the manifest of the built store (`citygraph build` or the first
-    `citygraph query` leaves it in $CITYGRAPH_CACHE_DIR): nothing is loaded, so this is instant.
+    The counts come from the manifest of the built store of the current inputs (`citygraph
+    build` or the first `citygraph query` leaves it in $CITYGRAPH_CACHE_DIR; scope all if
+    built, else the most recent): nothing is loaded, so this is instant.
 
     \b
     Example:
@@ -24,31 +25,26 @@ def command():
     click.echo(f"context:  {resources.context_file()}")
     click.echo(f"data:     {resources.data_dir()}")
     click.echo(f"queries:  {resources.queries_dir()}")
-    root = resources.data_dir()
-    sources = {p.name: sum(1 for f in p.rglob("*") if f.is_file() and f.suffix != ".md")
-               for p in sorted(root.iterdir()) if p.is_dir()}
-    click.echo("data sources: " + ", ".join(f"{name} ({n} file(s))" for name, n in sources.items()))
-    click.echo("\n".join(counts()))
+    click.echo("\n".join(counts(resources.data_dir())))
 
 
-def counts() -> list[str]:
-    """Triples per named graph of the newest build of the current inputs, read from its manifest."""
-    from .. import cache
+def counts(root) -> list[str]:
+    """Sources and asserted triples per named graph of the newest build of the current inputs,
+    read from its manifest (the same lines the loaded data gave)."""
     from ..prefixes import PREFIXES
 
     entry = current_entry()
     if entry is None:
-        return ["triples: no build of the current inputs yet; run `citygraph build` (or any `citygraph query`)"]
+        names = ", ".join(sorted(p.name for p in root.iterdir() if p.is_dir()))
+        return [f"data sources: {names}",
+                "triples: no build of the current inputs yet; run `citygraph build` (or any `citygraph query`)"]
     m = entry.manifest
-    lines = [f"triples per named graph (the build of scope {m.get('scope')}, reasoner {m.get('reasoner')}, "
-             f"in {cache.cache_dir()}):"]
+    lines = ["data sources: " + ", ".join(f"{name} ({len(files)} file(s))" for name, files in sorted(m["sources"].items())),
+             "asserted triples per named graph (before reasoning; `citygraph build` adds graph inferred):"]
     base = PREFIXES["graph"]
     for graph, n in sorted(entry.graph_sizes.items()):
-        lines.append(f"  {n:>10,}  {graph[len(base):] if graph.startswith(base) else graph or '(default graph)'}")
-    n = m.get("counts") or {}
-    if m.get("conforms") is not None:
-        lines.append(f"conforms: {'yes' if m['conforms'] else 'no'} ({n.get('Violation', 0)} violation(s), "
-                     f"{n.get('Warning', 0)} warning(s), {n.get('Info', 0)} info)")
+        if graph and graph != m.get("inferred_graph"):
+            lines.append(f"  {n:>10,}  {graph[len(base):] if graph.startswith(base) else graph}")
     return lines
 
 
