@@ -9,9 +9,9 @@ import click
 def command():
     """Show the version, where the packaged ontology/data/queries are, and triple counts.
 
-    The counts come from the manifest of the built store of the current inputs (`citygraph
-    build` or the first `citygraph query` leaves it in $CITYGRAPH_CACHE_DIR; scope all if
-    built, else the most recent): nothing is loaded, so this is instant.
+    The counts come from the manifest of the built store (`citygraph build` leaves it in
+    $CITYGRAPH_CACHE_DIR): nothing is loaded, so this is instant. Before the first build of
+    the current inputs the sources are loaded to count them (a few seconds).
 
     \b
     Example:
@@ -29,47 +29,29 @@ def command():
 
 
 def counts(root) -> list[str]:
-    """Sources and asserted triples per named graph of the newest build of the current inputs,
-    read from its manifest (the same lines the loaded data gave)."""
+    """Sources and asserted triples per named graph of scope all: read from the manifest of its
+    built store when there is one (instant), else counted by loading the sources (as before)."""
+    from .. import cache
     from ..prefixes import PREFIXES
 
-    entry = current_entry()
-    if entry is None:
-        names = ", ".join(sorted(p.name for p in root.iterdir() if p.is_dir()))
-        return [f"data sources: {names}",
-                "triples: no build of the current inputs yet; run `citygraph build` (or any `citygraph query`)"]
-    m = entry.manifest
-    lines = ["data sources: " + ", ".join(f"{name} ({len(files)} file(s))" for name, files in sorted(m["sources"].items())),
-             "asserted triples per named graph (before reasoning; `citygraph build` adds graph inferred):"]
     base = PREFIXES["graph"]
-    for graph, n in sorted(entry.graph_sizes.items()):
-        if graph and graph != m.get("inferred_graph"):
+    try:
+        kept = cache.existing_entry("all")
+    except OSError:
+        kept = None
+    if kept is not None:
+        m = kept[1].manifest
+        sources = {name: len(files) for name, files in m["sources"].items()}
+        sizes = {g: n for g, n in kept[1].graph_sizes.items() if g != m.get("inferred_graph")}
+    else:  # no build of the current inputs yet: load them (seconds, as `info` always did)
+        from ..build import load_sources
+
+        built = load_sources()
+        sources = {name: len(files) for name, files in built.sources.items()}
+        sizes = built.graph_sizes()
+    lines = ["data sources: " + ", ".join(f"{name} ({n} file(s))" for name, n in sorted(sources.items())),
+             "asserted triples per named graph (before reasoning; `citygraph build` adds graph inferred):"]
+    for graph, n in sorted(sizes.items()):
+        if graph:
             lines.append(f"  {n:>10,}  {graph[len(base):] if graph.startswith(base) else graph}")
     return lines
-
-
-def current_entry():
-    """The entry of scope 'all' if built, else the most recently used entry (without --add) whose
-    inputs are still the current ones; None if there is none."""
-    from .. import cache
-
-    try:
-        entry = cache.open_entry(cache.cache_key("all"))
-    except cache.Damaged:
-        entry = None
-    if entry is not None:
-        return entry
-    folder = cache.cache_dir()
-    try:
-        paths = sorted(folder.glob(f"built-*{cache.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return None
-    for path in paths:
-        try:
-            entry = cache.open_entry(path.name[len("built-"):-len(cache.SUFFIX)])
-        except (cache.Damaged, OSError):
-            continue
-        m = entry.manifest if entry else {}
-        if entry and not m.get("add") and m.get("scope") and m.get("key") == cache.cache_key(m["scope"], [], m.get("reasoner")):
-            return entry
-    return None
