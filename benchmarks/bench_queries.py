@@ -44,9 +44,10 @@ def main() -> None:
     t0 = time.perf_counter()
     cache.built_store(args.scope)  # build and save if needed
     print(f"cache ready in {time.perf_counter() - t0:.1f} s ({cache.cache_dir()})")
-    path = cache.entry_path(cache.cache_key(args.scope))
+    entry = cache.open_entry(cache.cache_key(args.scope))
+    assert entry is not None, f"no cached build in {cache.cache_dir()}"
     t0 = time.perf_counter()
-    disk = cache.load(path)
+    disk = entry.open()
     print(f"open read-only: {(time.perf_counter() - t0) * 1000:.1f} ms, {len(disk):,} quads")
     memory = ox.Store()
     memory.bulk_extend(disk)

@@ -50,11 +50,26 @@ def test_build_refuses_to_replace_a_folder_of_other_files(cli, tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_info_shows_version_paths_and_counts(cli):
-    from citygraph import __version__
+def test_info_shows_version_paths_and_counts(cli, tmp_path, monkeypatch, curated):
+    from citygraph import __version__, cache
+    from citygraph import build as build_module
 
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    # A kept build of scope all (here: the session's curated build under that key): info reads
+    # its manifest and loads nothing.
+    key = cache.cache_key("all")
+    cache.save(curated, cache.entry_path(key), key, scope="all", reasoner="fast", add=[])
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("info loaded the sources although a build was kept")
+
+    monkeypatch.setattr(build_module, "load_sources", no_loading)
     result = cli("info")
     assert result.exit_code == 0, result.stderr
     assert f"citygraph {__version__}" in result.stdout
     assert "ontology:" in result.stdout and "context.jsonld" in result.stdout
-    assert "data/nanjing" in result.stdout
+    header = "asserted triples per named graph (before reasoning; `citygraph build` adds graph inferred):\n"
+    shown = result.stdout.split(header)[1].splitlines()
+    assert shown == [f"  {n:>10,}  {g.rsplit('/graph/', 1)[1]}" for g, n in curated.graph_sizes().items()
+                     if not g.endswith("/inferred")]
+    assert f"data sources: nanjing ({len(curated.sources['nanjing'])} file(s))" in result.stdout

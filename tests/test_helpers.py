@@ -50,17 +50,6 @@ def test_write_names_the_option_when_the_target_is_wrong(tmp_path):
     assert atomic.write_bytes(tmp_path / "made" / "x.ttl", b"x", make_parents=True).read_bytes() == b"x"
 
 
-def test_replace_folder_swaps_the_whole_folder(tmp_path):
-    out = tmp_path / "dist"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    staging = atomic.staging_folder(out)
-    (staging / "new.txt").write_text("new")
-    atomic.replace_folder(staging, out)
-    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
-
-
 # --- ids ----------------------------------------------------------------------------------------
 
 

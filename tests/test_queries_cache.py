@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
@@ -59,7 +61,7 @@ def test_built_once_then_reused_then_rebuilt_when_an_input_changes(cache_dir, ex
     assert list(first.quads_for_pattern(None, None, label))
     entries = sorted(cache_dir.glob("built-*.oxigraph"))
     assert len(entries) == 1 and entries[0].is_dir()
-    assert not list(cache_dir.glob(".*tmp"))  # no half-written entry left behind
+    assert not list(cache_dir.glob(".tmp-*"))  # no half-written entry left behind
 
     again = cache.built_store("nanjing", [extra])
     assert calls == ["nanjing"]  # not rebuilt
@@ -75,7 +77,8 @@ def test_built_once_then_reused_then_rebuilt_when_an_input_changes(cache_dir, ex
 
 def test_the_cli_queries_the_cached_build(cli, cache_dir, curated, monkeypatch):
     # Seed the cache with the session's build of the same inputs, as a first query would.
-    cache.save(curated.store, cache.entry_path(cache.cache_key("nanjing", [])))
+    key = cache.cache_key("nanjing", [])
+    cache.save(curated, cache.entry_path(key), key, scope="nanjing", reasoner="fast", add=[])
     calls = []
 
     def build_once_more(*args, **kwargs):  # --rebuild must build; this hands back an identical build
@@ -108,3 +111,49 @@ def test_an_unwritable_cache_still_answers(cli, tmp_path, monkeypatch, curated):
     assert result.exit_code == 0
     assert "Q11751-Q16666,suspended" in result.stdout
     assert "cannot cache the build" in result.stderr
+
+
+def test_the_first_query_after_a_build_opens_the_builds_store(cli, cache_dir, tmp_path, monkeypatch):
+    built = cli("build", "--scope", "nanjing", "--out", tmp_path / "dist")
+    assert built.exit_code == 0, built.stderr
+    entry = cache.open_entry(cache.cache_key("nanjing", []))
+    assert entry is not None and entry.manifest["conforms"] is True
+    assert entry.graph_sizes == json.loads(json.dumps(entry.manifest["sizes"]))
+    assert "seconds: " in built.stdout and "store " in built.stdout
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the query rebuilt the graph the build had just made")
+
+    monkeypatch.setattr(build_module, "build", no_build)
+    result = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "Q11751-Q16666,suspended,2012-02-21" in result.stdout
+    assert "building" not in result.stderr
+
+
+def test_a_needed_rebuild_says_so_on_stderr(cli, cache_dir, curated, monkeypatch):
+    monkeypatch.setattr(build_module, "build", lambda *a, **k: curated)
+    result = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
+    assert result.exit_code == 0
+    assert "building the graph (scope nanjing)" in result.stderr
+
+
+def test_the_cache_names_the_reasoner_the_build_uses():
+    from citygraph.reason.materialise import DEFAULT_REASONER
+
+    assert cache.default_reasoner() == DEFAULT_REASONER
+
+
+def test_link_reads_the_kept_store_when_there_is_one(cache_dir, curated, monkeypatch):
+    from citygraph.link import ours
+
+    fresh = ours.load("nanjing")  # nothing kept yet: read from the sources
+    key = cache.cache_key("nanjing", [])
+    cache.save(curated, cache.entry_path(key), key, scope="nanjing", reasoner="fast", add=[])
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the link loaded the sources although the build's store was kept")
+
+    monkeypatch.setattr(build_module, "load_sources", no_loading)
+    kept = ours.load("nanjing")
+    assert kept == fresh

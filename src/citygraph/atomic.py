@@ -8,14 +8,13 @@ it was. This is the one implementation; every writer of user-visible output uses
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 from .errors import BadInput
 
 
-def _umask() -> int:
+def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -37,7 +36,7 @@ def write_bytes(path: Path, data: bytes, *, option: str = "--out", make_parents:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file is as open as a plain one
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; a written file is as open as a plain one
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -48,29 +47,3 @@ def write_bytes(path: Path, data: bytes, *, option: str = "--out", make_parents:
 def write_text(path: Path, text: str, *, option: str = "--out", make_parents: bool = False) -> Path:
     """write_bytes for UTF-8 text."""
     return write_bytes(path, text.encode("utf-8"), option=option, make_parents=make_parents)
-
-
-def staging_folder(out: Path) -> Path:
-    """A new, empty sibling of `out` with the permissions a plain mkdir would give."""
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; the published folder is shared
-    return staging
-
-
-def replace_folder(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out`; if that fails, `out` is as it was."""
-    out = Path(out)
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.rename(out, old)
-        try:
-            os.rename(staging, out)
-        except BaseException:
-            os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(staging, out)

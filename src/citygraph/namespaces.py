@@ -1,4 +1,4 @@
-"""Every IRI and prefix citygraph uses, declared once, as pyoxigraph terms.
+"""Every IRI citygraph uses, as pyoxigraph terms, built on the plain prefixes of prefixes.py.
 
 A namespace is a `str` (its base IRI, for prefixes and `startswith`) whose members are
 `pyoxigraph.NamedNode`s: `CG.qid`, `CG["qid"]`. A NamedNode prints as `<iri>`, its SPARQL
@@ -8,6 +8,8 @@ and N-Triples form, so `f"?p {CG.party} ?o"` is a valid triple pattern; `.value`
 from __future__ import annotations
 
 import pyoxigraph as ox
+
+from .prefixes import BASE, PREFIXES  # re-exported: the plain-string prefixes
 
 
 class Namespace(str):
@@ -28,48 +30,47 @@ class Namespace(str):
         return ox.NamedNode(str.__add__(self, local))
 
 
-BASE = "https://w3id.org/citygraph/"
-
-CG = Namespace(BASE + "ontology#")
+CG = Namespace(PREFIXES["cg"])
 ID = Namespace(BASE + "id/")
-PLACE = Namespace(BASE + "id/place/")
-PARTNERSHIP = Namespace(BASE + "id/partnership/")
-EVENT = Namespace(BASE + "id/event/")
-PERSON = Namespace(BASE + "id/person/")
-ORGANISATION = Namespace(BASE + "id/organisation/")
-POST = Namespace(BASE + "id/post/")
-LANDMARK = Namespace(BASE + "id/landmark/")
-SOURCE = Namespace(BASE + "id/source/")
-CLAIM = Namespace(BASE + "id/claim/")
-VOCAB = Namespace(BASE + "vocab/")
-GRAPH = Namespace(BASE + "graph/")
+PLACE = Namespace(PREFIXES["place"])
+PARTNERSHIP = Namespace(PREFIXES["partnership"])
+EVENT = Namespace(PREFIXES["event"])
+PERSON = Namespace(PREFIXES["person"])
+ORGANISATION = Namespace(PREFIXES["organisation"])
+POST = Namespace(PREFIXES["post"])
+LANDMARK = Namespace(PREFIXES["landmark"])
+SOURCE = Namespace(PREFIXES["source"])
+CLAIM = Namespace(PREFIXES["claim"])
+VOCAB = Namespace(PREFIXES["vocab"])
+GRAPH = Namespace(PREFIXES["graph"])
 DATASET = ox.NamedNode(BASE + "dataset")
 CC0 = ox.NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")  # the licence of Wikidata's facts
 
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WD = Namespace(PREFIXES["wd"])
+WDT = Namespace(PREFIXES["wdt"])
 P = Namespace("http://www.wikidata.org/prop/")
 PS = Namespace("http://www.wikidata.org/prop/statement/")
 PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
 PQV = Namespace("http://www.wikidata.org/prop/qualifier/value/")
-GEONAMES = Namespace("https://sws.geonames.org/")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-TIME = Namespace("http://www.w3.org/2006/time#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-OWL = Namespace("http://www.w3.org/2002/07/owl#")
-RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
-RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+GEONAMES = Namespace(PREFIXES["geonames"])
+GEO = Namespace(PREFIXES["geo"])
+SCHEMA = Namespace(PREFIXES["schema"])
+ORG = Namespace(PREFIXES["org"])
+VANN = Namespace(PREFIXES["vann"])
+SH = Namespace(PREFIXES["sh"])
+SPDX = Namespace(PREFIXES["spdx"])
+PROV = Namespace(PREFIXES["prov"])
+TIME = Namespace(PREFIXES["time"])
+SKOS = Namespace(PREFIXES["skos"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+DCAT = Namespace(PREFIXES["dcat"])
+VOID = Namespace(PREFIXES["void"])
+OWL = Namespace(PREFIXES["owl"])
+RDF = Namespace(PREFIXES["rdf"])
+RDFS = Namespace(PREFIXES["rdfs"])
+XSD = Namespace(PREFIXES["xsd"])
+DBO = Namespace("http://dbpedia.org/ontology/")
 
 # Named graphs of a built dataset (DESIGN §4).
 GRAPH_ONTOLOGY = GRAPH.ontology
@@ -82,42 +83,6 @@ def data_graph(name: str) -> ox.NamedNode:
     """The named graph of one data source, e.g. data_graph('nanjing')."""
     return GRAPH["data/" + name]
 
-
-# Prefixes for serialisations and queries, in a fixed order.
-PREFIXES: dict[str, str] = {
-    "cg": CG,
-    "place": PLACE,
-    "partnership": PARTNERSHIP,
-    "event": EVENT,
-    "person": PERSON,
-    "organisation": ORGANISATION,
-    "post": POST,
-    "landmark": LANDMARK,
-    "source": SOURCE,
-    "claim": CLAIM,
-    "vocab": VOCAB,
-    "graph": GRAPH,
-    "wd": WD,
-    "wdt": WDT,
-    "geonames": GEONAMES,
-    "geo": GEO,
-    "schema": SCHEMA,
-    "org": ORG,
-    "prov": PROV,
-    "time": TIME,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "dcat": DCAT,
-    "void": VOID,
-    "vann": VANN,
-    "spdx": SPDX,
-    "sh": SH,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
-PREFIXES = {k: str(v) for k, v in PREFIXES.items()}  # plain str values: what serialisers expect
 
 # The prefixes of queries sent to Wikidata's query service.
 WIKIDATA_PREFIXES: dict[str, str] = {

@@ -12,8 +12,10 @@ from .progress import StageProgress
 
 
 @click.command("build")
-@options.out("Folder for the dumps; replaced atomically, left untouched if the build fails. "
-             "A non-empty folder without SHA256SUMS (not earlier dumps) is refused.", folder=True, default=Path("dist"))
+@options.out("Folder for the dumps; swapped for the new build in one step, so it always holds a whole build "
+             "(left untouched if the build fails or is interrupted before the swap). One build at a time per "
+             "folder; a symbolic link, or a non-empty folder without SHA256SUMS (not earlier dumps), is refused.",
+             folder=True, default=Path("dist"))
 @options.scope()
 @options.add()
 @options.reasoner()
@@ -24,6 +26,9 @@ from .progress import StageProgress
 def command(out, scope, extra, reasoner, severity, progress, enrichment):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
+    The built store is kept in $CITYGRAPH_CACHE_DIR, where `citygraph query`, `serve` and `link`
+    open it without rebuilding.
+
     \b
     Example:
       citygraph build --out dist
@@ -31,29 +36,72 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment):
 
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
-    from ..build import build
-    from ..pictures.output import write_build_pictures
-    from ..publish.dump import write_dumps
+    from ..publish.dump import check_replaceable, output_lock
 
     say = StageProgress(progress)
     started = time.perf_counter()
     try:
-        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-        if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-            from ..link.enrich import default_path, load_into
-
-            say("loading the Wikidata enrichment")
-            load_into(built, Path(enrichment) if enrichment else default_path())
-        t0 = time.perf_counter()
-        say("writing dumps")
-        folder = write_dumps(built, out, writers=[write_build_pictures])  # + pictures/: world map, growth chart
-        built.timings["dump"] = time.perf_counter() - t0
+        with output_lock(out) as target:  # a second build into the same folder exits 2 at once, naming this one
+            check_replaceable(target)  # before the long work, not after it
+            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say)
         say.done()
     except BaseException:
         say.abort()
         raise
     built.timings["total"] = time.perf_counter() - started
     click.echo(summary(built, folder, severity))
+
+
+class StoreKeeper:
+    """cache.save_built in a background thread; `join()` waits for it and warns if it failed."""
+
+    def __init__(self, built, scope, extra, reasoner):
+        import threading
+
+        self.built, self.error, self.took = built, None, 0.0
+        self.started = time.perf_counter()
+        self.thread = threading.Thread(target=self._run, args=(scope, extra, reasoner), daemon=True,
+                                       name="citygraph-keep-store")
+        self.thread.start()
+
+    def _run(self, scope, extra, reasoner):
+        from .. import cache
+
+        try:
+            cache.save_built(self.built, scope, extra, reasoner)
+        except Exception as err:  # reported by join() in the main thread
+            self.error = err
+        self.took = time.perf_counter() - self.started
+
+    def join(self) -> None:
+        self.thread.join()
+        self.built.timings["store"] = self.took
+        if self.error is not None:  # the dumps stand; only the next query pays for the store
+            click.echo(f"citygraph: warning: the build's store was not kept for queries ({self.error}); "
+                       "the next query rebuilds it", err=True)
+
+
+def _build_and_publish(out, scope, extra, reasoner, enrichment, say):
+    from ..build import build
+    from ..pictures.output import write_build_pictures
+    from ..publish.dump import write_dumps
+
+    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
+    # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
+    # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
+    keeper = StoreKeeper(built, scope, extra, reasoner)
+    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+        from ..link.enrich import default_path, load_into
+
+        keeper.join()
+        say("loading the Wikidata enrichment")
+        load_into(built, Path(enrichment) if enrichment else default_path())
+    t0 = time.perf_counter()
+    say("writing dumps (and keeping the store for queries)")
+    folder = write_dumps(built, out, writers=[write_build_pictures])  # + pictures/: world map, growth chart
+    built.timings["dump"] = time.perf_counter() - t0
+    keeper.join()
+    return built, folder
 
 
 def summary(built, folder: Path, severity: str = "info") -> str:

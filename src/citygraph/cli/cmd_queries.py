@@ -18,7 +18,7 @@ def command(fmt):
     Every query is loaded and checked; a broken header or a query that does not parse is an
     error (exit 2) naming the file.
     """
-    from ..query import catalogue as queries
+    from ..query import catalogue_cache as queries  # parsed once, kept beside the built stores
 
     catalogue = queries.catalogue()
     if fmt == "json":

@@ -70,9 +70,10 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
     from ..load.guards import regular_file
     from ..query import service_policy
     from ..query.binding import bind
-    from ..query.catalogue import get, load_adhoc
+    from ..query.catalogue import load_adhoc
+    from ..query.catalogue_cache import get
     from ..query.results import check_format, default_format, write
-    from ..query.run import run
+    from ..query.run import ENGINE_FORMATS, GRAPH_FORMS, graph_answer, run
     from .progress import StageProgress
 
     if (name is None) == (file is None):
@@ -102,5 +103,16 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
     with service_policy.allowing(allow_service), remote.capped(max_bytes):
+        if query.form in GRAPH_FORMS and fmt in ENGINE_FORMATS:
+            # a big graph answer goes from the engine's serialiser to stdout, no Python terms between
+            data = graph_answer(query, values, fmt, store=store, endpoint=endpoint, timeout=timeout)
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:  # a text-only stdout (tests, notebooks)
+                click.echo(data.decode("utf-8"), nl=False)
+            else:
+                sys.stdout.flush()
+                buffer.write(data)
+                buffer.flush()
+            return
         result = run(query, values, store=store, endpoint=endpoint, timeout=timeout)
     click.echo(write(result, fmt), nl=False)

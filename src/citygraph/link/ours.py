@@ -117,10 +117,15 @@ def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
             load_file(store, Path(path), g)
             graphs.append(g)
     else:
+        from .. import cache
         from ..build import load_sources
 
-        built = load_sources(scope)
-        store, graphs = built.store, built.data_graphs
+        kept = cache.existing_entry(scope)  # the store `citygraph build` left: its asserted graphs
+        if kept is not None:
+            store, graphs = kept[0], list(kept[1].manifest["data_graphs"])
+        else:
+            built = load_sources(scope)
+            store, graphs = built.store, built.data_graphs
     return read(store, graphs)
 
 

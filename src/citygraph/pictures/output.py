@@ -6,11 +6,10 @@ world map and the world growth chart (SVG), for `publish.dump.write_dumps(writer
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 
+from .. import atomic
 from ..errors import BadInput
 from .render import render
 
@@ -28,28 +27,7 @@ def format_for(path: Path) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary sibling file, so no half-written picture is ever left."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"--out {path}: the folder {folder} does not exist; create it or choose another")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise BadInput(f"--out {path}: cannot write it: {err.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    atomic.write_bytes(Path(path), data)
 
 
 def write_build_pictures(built, folder: Path) -> None:

@@ -14,8 +14,13 @@ them all (VoID + DCAT); SHA256SUMS lists a checksum for each file.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
+import os
 import shutil
+import signal
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -24,7 +29,8 @@ import pyoxigraph as ox
 from .. import atomic
 from ..errors import BadInput
 from ..formats import BY_NAME, Format
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
+from ..swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 
 TURTLE = "citygraph.ttl"
 NTRIPLES = "citygraph.nt"
@@ -120,6 +126,32 @@ def write_checksums(folder: Path) -> None:
 
 
 # --- the atomic folder swap -------------------------------------------------------------------
+#
+# At every instant --out holds a complete build, the old one or the new one: the new dumps are
+# written into a staging sibling `.NAME.tmp-PID`, which is then exchanged with --out in one
+# renameat2(RENAME_EXCHANGE) (swap.exchange); the old build, now at the staging name, is removed.
+# A symlink swap would give the same guarantee but turn --out into a link, which tools that copy
+# or serve the folder treat differently; the exchange keeps --out a plain folder. Where the file
+# system cannot exchange, two renames are used (--out aside to `.NAME.old-PID`, staging in) and
+# the next build repairs the one moment between them (`recover`). A lock file `.NAME.lock` beside
+# --out (flock: released by the kernel whatever kills the holder) keeps a second build out.
+
+STEP_HOOK: Callable[[str], None] | None = None  # tests: called between file operations (kill points)
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
+
+
+def resolve_out(out: Path) -> Path:
+    """--out as an absolute path; a symlink is refused (replacing it would replace its target)."""
+    out = Path(os.path.abspath(out))
+    if out.is_symlink():
+        raise BadInput(f"--out {out}: is a symbolic link (to {os.readlink(out)}); give the folder it points to "
+                       "as --out, or another folder: a build never replaces a link")
+    return out
+
 
 def check_replaceable(out: Path) -> None:
     """Refuse to replace anything but a folder of earlier dumps (never `--out ~` by accident)."""
@@ -132,6 +164,110 @@ def check_replaceable(out: Path) -> None:
         )
 
 
+_HELD: set[Path] = set()  # output folders this process holds the lock of
+
+
+@contextlib.contextmanager
+def output_lock(out: Path):
+    """Hold the lock of --out for the whole build; BadInput (exit 2) naming the holder if taken."""
+    out = resolve_out(out)
+    if out in _HELD:
+        yield out
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = FolderLock(out.with_name(f".{out.name}.lock"), remove=True)
+        lock.__enter__()
+    except Busy as busy:
+        raise BadInput(f"--out {out}: another citygraph build is writing this folder ({busy.holder}); "
+                       "wait for it to finish or choose another --out") from None
+    except OSError as err:
+        raise BadInput(f"--out {out}: cannot lock the folder: {err.strerror}") from None
+    _HELD.add(out)
+    try:
+        _step("locked")
+        yield out
+    finally:
+        _HELD.discard(out)
+        lock.__exit__(None, None, None)
+
+
+def recover(out: Path) -> list[str]:
+    """Repair what a killed build left beside `out` (the caller holds the lock). Returns what it did."""
+    done = []
+    olds = sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))
+    if not out.exists() and olds and (olds[-1] / CHECKSUMS).is_file():
+        os.rename(olds[-1], out)  # the two-rename fallback was cut between its renames
+        done.append(f"restored the previous build from {olds[-1].name}")
+        olds = olds[:-1]
+    for stray in [*olds, *out.parent.glob(f".{glob.escape(out.name)}.tmp-*")]:
+        shutil.rmtree(stray, ignore_errors=True)
+        done.append(f"removed {stray.name}")
+    return done
+
+
+def staging_folder(out: Path) -> Path:
+    """A new, empty sibling of `out` with the permissions a plain mkdir would give."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    os.mkdir(staging, 0o777 & ~atomic.umask())  # the published folder is shared like any other
+    return staging
+
+
+def replace_folder_atomically(staging: Path, out: Path) -> None:
+    """Put `staging` in place of `out`. Before this returns or raises, `out` holds the old build or
+    the new one; on return the old one is gone and `staging` no longer exists."""
+    out = Path(out)
+    fsync_dir(staging)
+    if not out.exists():
+        os.rename(staging, out)
+        _step("renamed")
+        fsync_dir(out.parent)
+        return
+    try:
+        exchange(staging, out)  # staging now holds the old build
+    except ExchangeUnsupported:
+        _two_renames(staging, out)
+        return
+    _step("exchanged")
+    fsync_dir(out.parent)
+    shutil.rmtree(staging, ignore_errors=True)
+    _step("old removed")
+
+
+def _two_renames(staging: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.rename(out, old)
+    _step("moved aside")
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    _step("renamed")
+    shutil.rmtree(old, ignore_errors=True)
+    _step("old removed")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM raises KeyboardInterrupt while dumps are written, so the clean-up below runs."""
+    def handler(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 # --- all dumps --------------------------------------------------------------------------------
 
 def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
@@ -142,14 +278,21 @@ def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
     by_graph = {g: graph_lines(built.store, g) for g in dataset_graphs(built)}  # each graph dumped once
     nt = union_lines(by_graph.get(g) or graph_lines(built.store, g) for g in built.content_graphs)
     (folder / NTRIPLES).write_bytes(nt)
+    _step(f"wrote {NTRIPLES}")
     (folder / TURTLE).write_bytes(serialize_turtle(nt))
+    _step(f"wrote {TURTLE}")
     (folder / JSONLD).write_bytes(serialize_jsonld(nt))
+    _step(f"wrote {JSONLD}")
     (folder / TRIG).write_bytes(serialize_trig(nquads_from(by_graph)))
+    _step(f"wrote {TRIG}")
     del by_graph
     for writer in writers:
         writer(built, folder)
+        _step(f"wrote with {getattr(writer, '__name__', 'a writer')}")
     (folder / VOID).write_bytes(describe(built, folder, triples=nt.count(b"\n")))
+    _step(f"wrote {VOID}")
     write_checksums(folder)
+    _step(f"wrote {CHECKSUMS}")
 
 
 def write_dumps(built, out: Path, writers: Sequence[Writer] | None = None) -> Path:
@@ -158,19 +301,36 @@ def write_dumps(built, out: Path, writers: Sequence[Writer] | None = None) -> Pa
     `writers` are extra callables (built, folder) that add files before VoID and checksums are
     made, so their files are described and checksummed too.
     """
-    out = Path(out).resolve()
+    out = resolve_out(out)
     check_replaceable(out)
-    try:
-        staging = atomic.staging_folder(out)
-    except OSError as err:
-        raise BadInput(f"--out {out}: cannot create a folder beside it: {err.strerror}") from None
-    try:
-        write_files(built, staging, writers or ())
-        atomic.replace_folder(staging, out)
-    except OSError as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BadInput(f"--out {out}: cannot write the dumps: {err}; the folder is left as it was") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with output_lock(out), _terminate_as_interrupt():
+        recover(out)
+        _step("recovered")
+        had_build = out.exists()
+        try:
+            staging = staging_folder(out)
+        except OSError as err:
+            raise BadInput(f"--out {out}: cannot create a folder beside it: {err.strerror}") from None
+        new = os.stat(staging).st_ino  # which build --out holds is read off the disk, not guessed
+        _step("staging created")
+        try:
+            write_files(built, staging, writers or ())
+            replace_folder_atomically(staging, out)
+        except OSError as err:
+            raise BadInput(f"--out {out}: cannot write the dumps: {err}; {what_out_holds(out, had_build, new)}") from None
+        except KeyboardInterrupt:
+            print(f"citygraph: the build was interrupted: {what_out_holds(out, had_build, new)}", file=sys.stderr, flush=True)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def what_out_holds(out: Path, had_build: bool, new_inode: int) -> str:
+    """A true sentence about --out after a failure: the new build, the previous one, or nothing."""
+    try:
+        if os.stat(out).st_ino == new_inode:
+            return f"{out} holds the new build"
+    except OSError:
+        return f"{out} was not created" if not had_build else f"{out} is missing; the next build restores it"
+    return f"{out} still holds the previous build, unchanged" if had_build else f"{out} was not created"

@@ -18,18 +18,28 @@ import unicodedata
 import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from .. import remote
 from ..errors import BadInput, RemoteError
 from ..load import guards
-from ..namespaces import XSD
 from . import service_policy
 
-XSD_STRING = XSD.string.value
+T = TypeVar("T")
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def xml_escape(text: str) -> str:
+    from xml.sax.saxutils import escape  # lazy: saxutils imports urllib.request, ~40 ms of every command's start
+    return escape(text)
+
+
+def quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr as quote  # lazy, as above
+    return quote(text)
 SELECT_FORMS = ("SELECT", "ASK")
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
@@ -88,20 +98,29 @@ def run_local(text: str, store: ox.Store, form: str = "SELECT", *, timeout: floa
     interrupted, so the thread finishes in the background and its answer is dropped).
     """
     service_policy.check_services(text, service_policy.allowed(), "the query")
+    return within(timeout, lambda: _run_local(text, store, form))
+
+
+def within(timeout: float | None, work: Callable[[], T]) -> T:
+    """`work()`, abandoned with BadInput if it is still running after `timeout` seconds.
+
+    It runs in a worker thread: pyoxigraph cannot be interrupted, so the thread finishes in the
+    background and its answer is dropped.
+    """
     if timeout is None:
-        return _run_local(text, store, form)
+        return work()
     box: dict = {}
 
-    def work():
+    def run() -> None:
         try:
-            box["result"] = _run_local(text, store, form)
+            box["result"] = work()
         except BaseException as err:  # handed to the caller's thread
             # without its traceback and context: they hold pyoxigraph's query objects, which
             # must be dropped in the thread that made them
             err.__context__ = err.__cause__ = None
             box["error"] = err.with_traceback(None)
 
-    worker = threading.Thread(target=work, name="citygraph-local-query", daemon=True)
+    worker = threading.Thread(target=run, name="citygraph-local-query", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():

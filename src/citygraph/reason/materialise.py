@@ -39,7 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 from ..namespaces import GRAPH_INFERRED, ID
-from . import DEFAULT_REASONER, REASONERS, coverage
+from . import DEFAULT_REASONER, REASONERS, coverage, schema_cache
 
 _META_NAMESPACES = (str(OWL), str(RDF), str(RDFS), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}
@@ -345,7 +345,12 @@ def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
     data = graph_to_ntriples(store, ontology_graphs)
     key = hashlib.sha256(b"\n".join(sorted(data.splitlines()))).hexdigest()
     if key not in _SCHEMAS:
-        _SCHEMAS[key] = compile_schema(to_rdflib(store, ontology_graphs))
+        disk_key = schema_cache.key_for(key)  # on disk across runs, keyed by the ontology
+        schema = schema_cache.load(disk_key, Schema)
+        if schema is None:
+            schema = compile_schema(to_rdflib(store, ontology_graphs))
+            schema_cache.save(disk_key, schema)
+        _SCHEMAS[key] = schema
     return _SCHEMAS[key]
 
 

@@ -12,12 +12,12 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import __version__
 from ..errors import BadInput
 from ..query import results
 from ..query.binding import bind, bound_text
 from ..query.catalogue import StoredQuery
 from ..query.terms import TYPES
+from ..version import __version__
 from . import media
 from .facts import stored, stored_queries
 from .render import render

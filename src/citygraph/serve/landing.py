@@ -14,9 +14,9 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from .. import __version__
 from ..errors import BadInput
 from ..publish.dump import CHECKSUMS
+from ..version import __version__
 from . import facts as F
 from . import media, schemaorg
 from .render import render
