@@ -18,7 +18,7 @@ import json
 import os
 from pathlib import Path
 
-from rdflib.util import from_n3
+import pyoxigraph as ox
 
 FORMAT = 1
 _SETS_OF_STR = ("symmetric", "transitive")
@@ -47,13 +47,21 @@ def to_json(schema) -> dict:
     out: dict = {"format": FORMAT}
     for f in dataclasses.fields(schema):
         value = getattr(schema, f.name)
-        if f.name == "axioms":
-            out[f.name] = sorted([t.n3() for t in triple] for triple in value)
+        if f.name == "axioms":  # keys: IRIs as str, literals and blank nodes as terms
+            out[f.name] = sorted(str(ox.Triple(*(_term(x) for x in key))) for key in value)
         elif isinstance(value, dict):
             out[f.name] = {k: sorted(v) for k, v in sorted(value.items())}
         else:
             out[f.name] = sorted(value)
     return out
+
+
+def _term(x):
+    return ox.NamedNode(x) if isinstance(x, str) else x
+
+
+def _key(term):
+    return term.value if isinstance(term, ox.NamedNode) else term
 
 
 def from_json(data: dict, factory):
@@ -63,8 +71,13 @@ def from_json(data: dict, factory):
     schema = factory()
     for f in dataclasses.fields(schema):
         raw = data[f.name]
-        if f.name == "axioms":
-            setattr(schema, f.name, {tuple(from_n3(t) for t in triple) for triple in raw})
+        if f.name == "axioms":  # one N-Triples document, so blank nodes keep their identity
+            doc = "".join(f"{line} .\n" for line in raw).encode("utf-8")
+            try:
+                triples = ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)
+                setattr(schema, f.name, {(_key(t.subject), t.predicate.value, _key(t.object)) for t in triples})
+            except SyntaxError as err:
+                raise ValueError(f"a cached axiom does not parse: {err}") from None
         elif f.name in _SETS_OF_STR:
             setattr(schema, f.name, {str(x) for x in raw})
         else:
