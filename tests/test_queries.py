@@ -153,9 +153,9 @@ def test_partners_of_another_city_are_its_own(curated):
 
 
 @pytest.mark.parametrize("day, status", [
-    ("2010-01-01", "active"), ("2015-01-01", "suspended"), ("2020-01-01", "active"),
+    ("2010-01-01", "active"), ("2015-01-01", "unknown"), ("2020-01-01", "active"),
     ("2012-02-20", "active"), ("2012-02-21", "suspended"),  # "on the 21 February" 2012
-    ("2019-12-30", "suspended"),  # "as of 2019": no later than 2019 counts from its last day
+    ("2019-12-30", "unknown"), ("2019-12-31", "active"),  # "as of 2019": in favour again by 31 December 2019
 ])
 def test_status_on_nagoya(curated, day, status):
     got = {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date=day)}
@@ -165,14 +165,15 @@ def test_status_on_nagoya(curated, day, status):
 def test_status_on_mogilev_preliminary_then_formal(curated):
     tie = "partnership:Q16666-Q154835"  # "friendly and cooperative city relations in 2014, friendship cities in 2016"
     assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2015-06-01")}[tie] == "preliminary"
-    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2016-01-01")}[tie] == "active"
-    assert tie not in {r["tie"] for r in rows(curated.store, "status-on", date="2013-12-31")}
+    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2016-01-01")}[tie] == "unknown"
+    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2013-12-31")}[tie] == "not-started"
 
 
 def test_status_on_month_precision(curated):
     tie = "partnership:Q16666-Q37701"  # Bloemfontein: "In March, 2000, … formally concluded"
-    assert tie not in {r["tie"] for r in rows(curated.store, "status-on", date="2000-02-29")}
-    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2000-03-01")}[tie] == "active"
+    got = {d: {r["tie"]: r for r in rows(curated.store, "status-on", date=d)}[tie]["status"]
+           for d in ("2000-02-29", "2000-03-01", "2000-03-31")}
+    assert got == {"2000-02-29": "not-started", "2000-03-01": "unknown", "2000-03-31": "active"}
 
 
 def test_status_on_one_city(curated):
@@ -308,51 +309,57 @@ def test_search_and_place_by_name(curated):
     assert rows(curated.store, "place-by-name", label="Nanjing@fr") == []
 
 
-# --- the coarse-date rule, on a fixture that isolates it ---------------------------------------
+# --- the interval rule, on a fixture that isolates it ------------------------------------------
 
 COARSE = """
 @prefix cg: <https://w3id.org/citygraph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <https://example.org/> .
-ex:g { ex:tie cg:party ex:a , ex:b ; cg:event ex:f , ex:s , ex:r , ex:t .
-  ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
-  ex:s a cg:Suspension ; cg:date "2004-02"^^xsd:gYearMonth ; cg:dateQualifier cg:NoLaterThan .
-  ex:r a cg:Resumption ; cg:date "2010"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan .
-  ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned .
-  ex:tie2 cg:party ex:a , ex:c ; cg:event ex:p2 , ex:f2 , ex:t2 .
-  ex:p2 a cg:PreliminaryStageEstablished ; cg:date "2001"^^xsd:gYear .
-  ex:f2 a cg:Formalisation ; cg:date "2001"^^xsd:gYear .
-  ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth . }
+ex:tie cg:party ex:a , ex:b ; cg:event ex:f , ex:s , ex:r , ex:t .
+ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
+ex:s a cg:Suspension ; cg:date "2004-02"^^xsd:gYearMonth ; cg:dateQualifier cg:NoLaterThan .
+ex:r a cg:Resumption ; cg:date "2010"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan .
+ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned .
+ex:tie2 cg:party ex:a , ex:c ; cg:event ex:p2 , ex:f2 , ex:t2 .
+ex:p2 a cg:PreliminaryStageEstablished ; cg:date "2001"^^xsd:gYear .
+ex:f2 a cg:Formalisation ; cg:date "2001"^^xsd:gYear .
+ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth .
 """
 
 
-@pytest.mark.parametrize("day, status", [
-    ("1999-12-31", None), ("2000-01-01", "active"),          # a gYear counts from 1 January
-    ("2004-02-28", "active"), ("2004-02-29", "suspended"),   # no later than Feb 2004 (a leap year): from its last day
-    ("2010-12-30", "suspended"), ("2010-12-31", "active"),   # no later than 2010: from 31 December
-    ("2031-01-01", "active"),                                # a planned termination never counts
-])
-def test_status_on_coarse_dates(tmp_path, day, status):
-    from citygraph.cache import graph_file_store
+@pytest.fixture(scope="module")
+def coarse(tmp_path_factory):
+    from citygraph.build import build
 
-    path = tmp_path / "coarse.trig"
+    path = tmp_path_factory.mktemp("coarse") / "coarse.ttl"
     path.write_text(COARSE, encoding="utf-8")
-    got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
-    assert got.get("https://example.org/tie") == status
+    return build(scope="none", extra=[path], validate=False).store
 
 
-@pytest.mark.parametrize("day, status", [
-    ("2000-12-31", None),
-    ("2001-01-01", "active"),      # preliminary stage and formalisation on the same day: the later stage wins
-    ("2020-04-30", "active"), ("2020-05-01", "ended"),   # a gYearMonth counts from the 1st
+@pytest.mark.parametrize("day, status, possible", [
+    ("1999-12-31", "not-started", "not-started"),
+    ("2000-01-01", "unknown", "not-started active"),           # a gYear: any day of 2000
+    ("2001-01-01", "unknown", "active suspended"),             # no later than Feb 2004: maybe already
+    ("2004-02-29", "unknown", "active suspended"),             # suspended by then; resumed "no later than 2010"
+    ("2010-12-30", "unknown", "active suspended"),
+    ("2010-12-31", "active", "active"),                        # resumed by 31 December 2010 at the latest
+    ("2031-01-01", "active", "active"),                        # a planned termination never counts
 ])
-def test_status_on_same_day_stages_and_termination(tmp_path, day, status):
-    from citygraph.cache import graph_file_store
+def test_status_on_intervals(coarse, day, status, possible):
+    got = {r["tie"]: (r["status"], r["possible"]) for r in rows(coarse, "status-on", date=day)}
+    assert got["https://example.org/tie"] == (status, possible)
 
-    path = tmp_path / "coarse.trig"
-    path.write_text(COARSE, encoding="utf-8")
-    got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
-    assert got.get("https://example.org/tie2") == status
+
+@pytest.mark.parametrize("day, status, possible", [
+    ("2000-12-31", "not-started", "not-started"),
+    ("2001-01-01", "unknown", "not-started preliminary"),  # preliminary stage, then formalisation, both in 2001
+    ("2001-12-31", "active", "active"),
+    ("2020-04-30", "active", "active"),
+    ("2020-05-01", "unknown", "active ended"), ("2020-05-31", "ended", "ended"),  # a gYearMonth: any day of May
+])
+def test_status_on_stages_and_termination(coarse, day, status, possible):
+    got = {r["tie"]: (r["status"], r["possible"]) for r in rows(coarse, "status-on", date=day)}
+    assert got["https://example.org/tie2"] == (status, possible)
 
 
 # --- the reference material the expectations come from -----------------------------------------

@@ -116,6 +116,7 @@ def build(
 ) -> BuiltGraph:
     """Load, reason and validate. Raises ValidationFailed (exit 1) if the data does not conform."""
     from .reason import materialise as reason
+    from .reason import status
     from .validate import report as validation
 
     say = progress or (lambda _msg: None)
@@ -127,6 +128,7 @@ def build(
     t0 = time.perf_counter()
     say(f"reasoning (OWL 2 RL, {reasoner})")
     reason.materialise(built, reasoner=reasoner)
+    status.materialise(built)  # event intervals and tie status periods (reason/status.py)
     built.timings["reason"] = time.perf_counter() - t0
 
     if validate:
