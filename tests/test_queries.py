@@ -183,14 +183,38 @@ def test_status_on_one_city(curated):
 
 def test_history_of_nagoya_in_date_order(curated):
     hist = rows(curated.store, "history", tie=NAGOYA_TIE)
-    dated = [(r["date"], qid(r["kind"])) for r in hist if r["date"]]
+    assert len({r["event"] for r in hist}) == len(hist)  # one row per event
+    dated = [(r["date"], r["kind"].rsplit("#", 1)[-1]) for r in hist if r["date"]]
     assert ("1978", "Formalisation") in dated
     assert ("2012-02-21", "Suspension") in dated
     assert ("2019", "Resumption") in dated
     assert [d for d, _ in dated] == sorted(d for d, _ in dated)
     resumption = next(r for r in hist if r["date"] == "2019")
     assert resumption["qualifier"] == "cg:NoLaterThan"
-    assert all(r["source"] for r in hist)
+    assert (resumption["earliest"], resumption["latest"]) == ("2012-02-21", "2019-12-31")
+    assert resumption["quote"] == "However, The Nanjinger is assured that as of 2019 the relationship is in favour once more."
+    assert resumption["sourceTitle"] == "The Nanjinger, sister-cities article, section 'Nagoya, Japan (1978)'"
+    assert all(r["source"] and r["sourceTitle"] for r in hist)
+    # "Nanjing Square was later constructed": after the 1978 formalisation, not before everything dated
+    order = [r["event"].rsplit("/", 1)[-1].split(":")[-1] for r in hist]
+    assert order.index("Q11751-Q16666-monument-nanjing-square") > order.index("Q11751-Q16666-formalisation-1978")
+    assert order[-1] == "Q11751-Q16666-gift-stone-pillars"  # undated, after nothing: last
+
+
+def test_history_of_malacca_has_no_30th_anniversary_on_its_first_day(curated):
+    hist = rows(curated.store, "history", tie="partnership:Q16666-Q61089")
+    assert not any("Anniversary" in r["kind"] for r in hist)
+    signing = next(r for r in hist if "Formalisation" in r["kind"])
+    assert signing["date"] == "2008-10-31" and "30th anniversary of the provincial friendship city" in signing["quote"]
+    # the occasion is kept, of no tie, linked from the signing
+    assert ask_curated(curated, """ASK { event:Q16666-Q61089-formalisation-2008-10-31 cg:occasion ?o .
+        ?o a cg:Anniversary ; cg:anniversaryYears 30 . FILTER NOT EXISTS { ?o cg:eventOf ?tie } }""")
+
+
+def ask_curated(curated, body: str) -> bool:
+    prefixes = ("PREFIX cg: <https://w3id.org/citygraph/ontology#>\n"
+                "PREFIX event: <https://w3id.org/citygraph/id/event/>\n")
+    return bool(curated.store.query(prefixes + body, use_default_graph_as_union=True))
 
 
 def test_timeline_counts_formalisations_in_the_articles_years(curated):
@@ -198,6 +222,7 @@ def test_timeline_counts_formalisations_in_the_articles_years(curated):
     assert ("1978", "formalised") in got and ("2016", "formalised") in got
     assert ("2014", "preliminary stage") in got  # Mogilev
     one_city = {r["year"] for r in rows(curated.store, "timeline", city="place:Q11751")}
+    assert "2018" not in {r["year"] for r in rows(curated.store, "timeline", city="place:Q1880")}  # heading only: unconfirmed
     assert one_city == {"1978"}  # Nagoya–Nanjing: 1978 and 1978-12-21 count once, in 1978
 
 
@@ -253,13 +278,20 @@ def test_gifts(curated):
 
 
 @pytest.mark.parametrize("year, expected", [
-    ("2018", {"Q11751-Q16666": "40", "Q2079-Q16666": "30", "Q3183-Q16666": "20", "Q16666-Q61089": "10"}),
-    ("2019", {"Q16666-Q38022": "40", "Q16666-Q20921": "25"}),  # "2 November, 2019, marks the 40th anniversary"
+    ("2018", {"Q11751-Q16666": ("40", "may be suspended"), "Q2079-Q16666": ("30", ""), "Q3183-Q16666": ("20", ""),
+              "Q16666-Q61089": ("10", "")}),  # Nagoya: suspended 2012, "as of 2019" in favour once more
+    ("2019", {"Q16666-Q38022": ("40", ""), "Q16666-Q20921": ("25", "")}),  # "2 November, 2019, marks the 40th anniversary"
+    ("2012", {"Q16666-Q185632": ("20", "")}),
 ])
 def test_anniversaries(curated, year, expected):
-    got = {qid(r["tie"]): r["anniversary"] for r in rows(curated.store, "anniversaries", year=year)}
+    got = {qid(r["tie"]): (r["anniversary"], r["flag"]) for r in rows(curated.store, "anniversaries", year=year)}
     assert expected.items() <= got.items()
-    assert all(int(n) in (5, 10) or int(n) % 10 == 0 or int(n) % 25 == 0 for n in got.values())
+    assert all(int(n) in (5, 10) or int(n) % 10 == 0 or int(n) % 25 == 0 for n, _ in got.values())
+
+
+def test_anniversaries_flag_clears_once_the_sources_say_active(curated):
+    got = {qid(r["tie"]): r["flag"] for r in rows(curated.store, "anniversaries", year="2038")}
+    assert got["Q11751-Q16666"] == ""  # 60th: active again, as far as the sources tell
 
 
 def test_gaps(curated):
