@@ -59,6 +59,7 @@ HEADING_TO_GAZETTEER = {
 PARTNER_COUNTRIES = {"Q17", "Q30", "Q38", "Q55", "Q183", "Q96", "Q229", "Q884", "Q16", "Q408", "Q258", "Q739",
                      "Q833", "Q921", "Q1030", "Q184", "Q881", "Q298", "Q794", "Q252"}
 
+ID = "https://w3id.org/citygraph/id/"
 NANJING = "place:Q16666"
 NAGOYA_TIE = "partnership:Q11751-Q16666"
 
@@ -270,8 +271,10 @@ def test_fields(curated):
 
 def test_gifts(curated):
     gifts = rows(curated.store, "gifts")
-    pillars = next(r for r in gifts if r["gift"] == "landmark:six-dynasties-stone-pillars-nagoya")
-    assert (pillars["giver"], pillars["recipient"], pillars["quantity"]) == (NANJING, "place:Q11751", "2")
+    pillars = next(r for r in gifts if r["gift"] == ID + "landmark/six-dynasties-stone-pillars-nagoya")
+    assert (pillars["giver"], pillars["recipient"], pillars["quantity"]) == (ID + "place/Q16666", ID + "place/Q11751", "2")
+    gloves = [r for r in gifts if r["gift"] == ID + "landmark/baseball-glove-statues"]
+    assert len(gloves) == 1 and set(gloves[0]["location"].split()) == {ID + "place/Q38022", ID + "place/Q16666"}
     assert any(r["tie"] == "partnership:Q16666-Q199440" and r["kind"] == "cg:MonumentBuilt" for r in gifts)  # Mexicali pavilion
     assert any(r["tie"] == "partnership:Q16666-Q61089" and r["kind"] == "cg:Gift" for r in gifts)  # Malacca lions
     assert any(r["tie"] == "partnership:Q3935-Q16666" and r["kind"] == "cg:Gift" for r in gifts)  # Windhoek solar sets
@@ -303,8 +306,11 @@ def test_gaps(curated):
 def test_discrepancies(curated):
     got = rows(curated.store, "discrepancies")
     nagoya = [r for r in got if r["discrepancy"] == "claim:discrepancy-nagoya-jiangsu"]
-    assert len({r["reading"] for r in nagoya}) == 2
-    assert {r["about"] for r in nagoya} == {NAGOYA_TIE, "partnership:Q11751-Q16963"}
+    assert len(nagoya) == 1
+    assert len(nagoya[0]["readings"].split(" | ")) == 2
+    assert set(nagoya[0]["about"].split()) == {ID + "partnership/Q11751-Q16666", ID + "partnership/Q11751-Q16963"}
+    treaty = next(r for r in got if r["discrepancy"] == "claim:discrepancy-japan-china-treaty-1972")
+    assert "12 August 1978" in treaty["readings"] and "Joint Communiqué" in treaty["readings"]
 
 
 def test_sources(curated):
