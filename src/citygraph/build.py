@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .errors import BadInput
 from .load import resources
 from .load.rdfio import load_file
-from .namespaces import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
+from .namespaces import GRAPH, GRAPH_ALIGNMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
 
 Progress = Callable[[str], None]
 
@@ -34,11 +34,13 @@ class BuiltGraph:
     report: object | None = None  # validate.ValidationReport
     timings: dict[str, float] = field(default_factory=dict)
     sources: dict[str, list[Path]] = field(default_factory=dict)
+    # the alignment mapping triples (ontology/alignments/): published, never reasoned over
+    alignment_graphs: list[str] = field(default_factory=list)
 
     @property
     def content_graphs(self) -> list[str]:
-        """Graphs that hold knowledge (not shapes): ontology, data, inferred."""
-        out = self.ontology_graphs + self.data_graphs
+        """Graphs that hold knowledge (not shapes): ontology, alignments, data, inferred."""
+        out = self.ontology_graphs + self.alignment_graphs + self.data_graphs
         return out + [self.inferred_graph] if self.inferred_graph else out
 
     def graph_sizes(self) -> dict[str, int]:
@@ -81,6 +83,9 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         load_file(store, path, str(GRAPH_ONTOLOGY))
     for path in resources.shapes_files():
         load_file(store, path, str(GRAPH_SHAPES))
+    alignments = resources.alignment_files()
+    for path in alignments:  # mapping triples only: materialised on request (reason/alignment.py)
+        load_file(store, path, str(GRAPH_ALIGNMENT))
     data_graphs: list[str] = []
     for name, files in sources.items():
         g = str(data_graph(name))
@@ -100,6 +105,7 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         ontology_graphs=[str(GRAPH_ONTOLOGY)],
         shape_graphs=[str(GRAPH_SHAPES)],
         data_graphs=data_graphs,
+        alignment_graphs=[str(GRAPH_ALIGNMENT)] if alignments else [],
         sources={k: list(v) for k, v in sources.items()}
         | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})
         | {extra_graph_name(p): [Path(p)] for p in extra},
