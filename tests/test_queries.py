@@ -413,3 +413,39 @@ def test_expected_partners_match_the_article_and_gazetteer():
         gazetteer[cells[0]] = cells[3]
     from_article = {gazetteer[HEADING_TO_GAZETTEER[city]]: int(year) for city, _country, year in headings}
     assert from_article == ARTICLE_PARTNERS
+
+
+# --- most-connected: counts that labels and sources cannot inflate -------------------------------
+
+INFLATE = """
+@prefix cg: <https://w3id.org/citygraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/> .
+ex:a rdfs:label "A"@en , "Aa"@en , "Ä" , "甲"@zh-Hans .
+ex:b rdfs:label "B"@en , "Bb"@en .
+ex:ab a cg:FormalPartnership ; cg:party ex:a , ex:b ; cg:event ex:f1 , ex:f2 ; cg:kind cg:SisterCity , cg:FormalPartnership .
+ex:ab2 a cg:PreliminaryPartnership ; cg:party ex:a , ex:b .
+ex:ac a cg:PreliminaryPartnership ; cg:party ex:a , ex:c .
+ex:ad a cg:Partnership ; cg:party ex:a , ex:d ; cg:unconfirmed true .
+"""
+
+
+def test_most_connected_counts_distinct_partners(tmp_path):
+    from citygraph.build import build
+
+    path = tmp_path / "inflate.ttl"
+    path.write_text(INFLATE, encoding="utf-8")
+    store = build(scope="none", extra=[path], validate=False).store
+    got = {r["place"]: (r["partners"], r["formal"]) for r in rows(store, "most-connected")}
+    assert got["https://example.org/a"] == ("2", "1")  # b (twice, many labels) and c; d is unconfirmed
+    assert got["https://example.org/b"] == ("1", "1")
+    assert list(got)[0] == "https://example.org/a"
+    assert set(got) == {"https://example.org/a", "https://example.org/b", "https://example.org/c"}
+    assert {r["place"] for r in rows(store, "most-connected", min="2")} == {"https://example.org/a"}
+
+
+def test_most_connected_on_the_curated_core(curated):
+    top = rows(curated.store, "most-connected")[0]
+    assert (top["place"], top["placeLabel"], top["country"], top["partners"]) == (NANJING, "Nanjing", "China", "20")
+    japan = rows(curated.store, "most-connected", country="Japan")
+    assert [r["place"] for r in japan] == ["place:Q11751"]  # Nagoya (its Jiangsu tie is unconfirmed)
