@@ -94,3 +94,27 @@ def test_every_tie_has_a_row(curated):
     ties = {r["t"].value for r in curated.store.query(
         "SELECT ?t WHERE { ?t a <https://w3id.org/citygraph/ontology#Partnership> }", use_default_graph_as_union=True)}
     assert set(_answer(curated.store, "2000-01-01", "true")) == ties
+
+
+def test_intervals_from_precision_qualifier_and_order():
+    import pyoxigraph as ox
+
+    from citygraph.reason.intervals import Interval, event_intervals
+
+    store = ox.Store()
+    store.load(b"""
+    @prefix cg: <https://w3id.org/citygraph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    @prefix ex: <https://example.org/> .
+    ex:day a cg:Event ; cg:date "2012-02-21"^^xsd:date .
+    ex:month a cg:Event ; cg:date "2000-02"^^xsd:gYearMonth .
+    ex:year a cg:Event ; cg:date "2019"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan ; cg:after ex:day .
+    ex:later a cg:Event ; cg:dateQualifier cg:Undated ; cg:after ex:month .
+    ex:earlier a cg:Event ; cg:dateQualifier cg:Undated ; cg:before ex:month .
+    """, format=ox.RdfFormat.TURTLE)
+    got = {k.rsplit("/", 1)[-1]: v for k, v in event_intervals(store).items()}
+    d = dt.date
+    assert got["day"] == Interval(d(2012, 2, 21), d(2012, 2, 21))
+    assert got["month"] == Interval(d(2000, 2, 1), d(2000, 2, 29))  # a leap year
+    assert got["year"] == Interval(d(2012, 2, 21), d(2019, 12, 31))  # no later than 2019, after the day
+    assert got["later"] == Interval(d(2000, 2, 1), None)
+    assert got["earlier"] == Interval(None, d(2000, 2, 29))

@@ -8,7 +8,8 @@ qualify the date (cg:dateQualifier). The possible days are:
 - cg:NoLaterThan: the source dates a state, not the act, so there is no earliest day (only the
   latest one);
 - cg:after: an event the source puts after another cannot be earlier than that one's earliest
-  day (same day allowed: "after the meeting" may be the same day);
+  day (same day allowed: "after the meeting" may be the same day); cg:before likewise bounds
+  its latest day by the other's latest;
 - an event with no date and no cg:after gets no bounds at all.
 
 The bounds are written as cg:earliest / cg:latest (xsd:date) on the event, into the inferred
@@ -69,11 +70,12 @@ def date_interval(lexical: str, datatype: str, no_later_than: bool = False) -> I
 
 
 _EVENTS = f"""
-SELECT ?e ?d ?nlt ?after WHERE {{
+SELECT ?e ?d ?nlt ?after ?before WHERE {{
   ?e a <{CG.Event}> .
   OPTIONAL {{ ?e <{CG.date}> ?d }}
   BIND(EXISTS {{ ?e <{CG.dateQualifier}> <{CG.NoLaterThan}> }} AS ?nlt)
   OPTIONAL {{ ?e <{CG.after}> ?after }}
+  OPTIONAL {{ ?e <{CG.before}> ?before }}
 }}"""
 
 
@@ -81,6 +83,7 @@ def event_intervals(store: ox.Store) -> dict[str, Interval]:
     """Event IRI -> its interval, for every cg:Event in the store (union of its graphs)."""
     own: dict[str, Interval] = {}
     after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
     for row in store.query(_EVENTS, use_default_graph_as_union=True):
         e = row["e"].value
         d = row["d"]
@@ -90,20 +93,24 @@ def event_intervals(store: ox.Store) -> dict[str, Interval]:
             own.setdefault(e, Interval(None, None))
         if row["after"] is not None:
             after.setdefault(e, set()).add(row["after"].value)
+        if row["before"] is not None:
+            before.setdefault(e, set()).add(row["before"].value)
     out: dict[str, Interval] = {}
 
     def resolve(e: str, seen: frozenset = frozenset()) -> Interval:
         if e in out:
             return out[e]
         iv = own.get(e, Interval(None, None))
-        lo = iv.earliest
+        lo, hi = iv.earliest, iv.latest
         for f in sorted(after.get(e, ())):
-            if f in seen:
-                continue
-            f_lo = resolve(f, seen | {e}).earliest
+            f_lo = None if f in seen else resolve(f, seen | {e}).earliest
             if f_lo is not None and (lo is None or f_lo > lo):
                 lo = f_lo
-        out[e] = Interval(lo, iv.latest)
+        for f in sorted(before.get(e, ())):
+            f_hi = None if f in seen else resolve(f, seen | {e}).latest
+            if f_hi is not None and (hi is None or f_hi < hi):
+                hi = f_hi
+        out[e] = Interval(lo, hi)
         return out[e]
 
     for e in sorted(own):
