@@ -129,7 +129,7 @@ def test_bound_text_changes_only_by_values_blocks():
 
     for q in catalogue.catalogue():
         values = {p.name: {"iri": "place:Q16666", "date": "2015-01-01", "gYear": "2019", "string": 'x" } #',
-                           "langString": "x@en", "boolean": "true"}[p.type] for p in q.parameters}
+                           "langString": "x@en", "boolean": "true", "integer": "3"}[p.type] for p in q.parameters}
         text = binding.bound_text(q, binding.bind(q, values))
         stripped = re.sub(r' VALUES \((?:\?\w+ ?)+\) \{ \((?:[^()"]|"(?:[^"\\]|\\.)*")*\) \}\n', "", text)
         assert stripped == q.text, q.name
