@@ -84,7 +84,9 @@ def event_intervals(store: ox.Store) -> dict[str, Interval]:
     own: dict[str, Interval] = {}
     after: dict[str, set[str]] = {}
     before: dict[str, set[str]] = {}
-    for row in store.query(_EVENTS, use_default_graph_as_union=True):
+    rows = store.query(_EVENTS, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         e = row["e"].value
         d = row["d"]
         if isinstance(d, ox.Literal):

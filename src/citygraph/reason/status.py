@@ -106,11 +106,15 @@ def tie_acts(store: ox.Store, intervals: dict[str, Interval] | None = None) -> d
     """tie IRI -> reading -> its status acts in order. Ties with no status event are absent."""
     intervals = intervals if intervals is not None else event_intervals(store)
     same: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_SAME, use_default_graph_as_union=True):
+    same_rows = store.query(_SAME, use_default_graph_as_union=True)
+    assert isinstance(same_rows, ox.QuerySolutions)
+    for row in same_rows:
         same[row["a"].value].add(row["b"].value)
         same[row["b"].value].add(row["a"].value)
     events: dict[str, dict[str, tuple[str, int, bool]]] = defaultdict(dict)
-    for row in store.query(_STATUS_EVENTS, use_default_graph_as_union=True):
+    status_rows = store.query(_STATUS_EVENTS, use_default_graph_as_union=True)
+    assert isinstance(status_rows, ox.QuerySolutions)
+    for row in status_rows:
         if row["planned"].value == "true":
             continue
         status, rank = STATUS_CLASSES[row["cls"].value.rsplit("#", 1)[-1]]
@@ -177,7 +181,7 @@ def timeline(acts: list[Act]) -> list[Period]:
     starts: list[dt.date | None] = [None, *cuts]
     periods: list[Period] = []
     for i, start in enumerate(starts):
-        end = starts[i + 1] - dt.timedelta(days=1) if i + 1 < len(starts) else None  # type: ignore[operator]
+        end = cuts[i] - dt.timedelta(days=1) if i < len(cuts) else None  # the day before the next cut
         ans = answer_on(acts, start if start is not None else cuts[0] - dt.timedelta(days=1))
         if periods and periods[-1].answer == ans:
             periods[-1] = Period(periods[-1].start, end, ans)
