@@ -59,6 +59,7 @@ HEADING_TO_GAZETTEER = {
 PARTNER_COUNTRIES = {"Q17", "Q30", "Q38", "Q55", "Q183", "Q96", "Q229", "Q884", "Q16", "Q408", "Q258", "Q739",
                      "Q833", "Q921", "Q1030", "Q184", "Q881", "Q298", "Q794", "Q252"}
 
+ID = "https://w3id.org/citygraph/id/"
 NANJING = "place:Q16666"
 NAGOYA_TIE = "partnership:Q11751-Q16666"
 
@@ -153,9 +154,9 @@ def test_partners_of_another_city_are_its_own(curated):
 
 
 @pytest.mark.parametrize("day, status", [
-    ("2010-01-01", "active"), ("2015-01-01", "suspended"), ("2020-01-01", "active"),
+    ("2010-01-01", "active"), ("2015-01-01", "unknown"), ("2020-01-01", "active"),
     ("2012-02-20", "active"), ("2012-02-21", "suspended"),  # "on the 21 February" 2012
-    ("2019-12-30", "suspended"),  # "as of 2019": no later than 2019 counts from its last day
+    ("2019-12-30", "unknown"), ("2019-12-31", "active"),  # "as of 2019": in favour again by 31 December 2019
 ])
 def test_status_on_nagoya(curated, day, status):
     got = {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date=day)}
@@ -165,14 +166,15 @@ def test_status_on_nagoya(curated, day, status):
 def test_status_on_mogilev_preliminary_then_formal(curated):
     tie = "partnership:Q16666-Q154835"  # "friendly and cooperative city relations in 2014, friendship cities in 2016"
     assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2015-06-01")}[tie] == "preliminary"
-    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2016-01-01")}[tie] == "active"
-    assert tie not in {r["tie"] for r in rows(curated.store, "status-on", date="2013-12-31")}
+    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2016-01-01")}[tie] == "unknown"
+    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2013-12-31")}[tie] == "not-started"
 
 
 def test_status_on_month_precision(curated):
     tie = "partnership:Q16666-Q37701"  # Bloemfontein: "In March, 2000, … formally concluded"
-    assert tie not in {r["tie"] for r in rows(curated.store, "status-on", date="2000-02-29")}
-    assert {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2000-03-01")}[tie] == "active"
+    got = {d: {r["tie"]: r for r in rows(curated.store, "status-on", date=d)}[tie]["status"]
+           for d in ("2000-02-29", "2000-03-01", "2000-03-31")}
+    assert got == {"2000-02-29": "not-started", "2000-03-01": "unknown", "2000-03-31": "active"}
 
 
 def test_status_on_one_city(curated):
@@ -182,14 +184,38 @@ def test_status_on_one_city(curated):
 
 def test_history_of_nagoya_in_date_order(curated):
     hist = rows(curated.store, "history", tie=NAGOYA_TIE)
-    dated = [(r["date"], qid(r["kind"])) for r in hist if r["date"]]
+    assert len({r["event"] for r in hist}) == len(hist)  # one row per event
+    dated = [(r["date"], r["kind"].rsplit("#", 1)[-1]) for r in hist if r["date"]]
     assert ("1978", "Formalisation") in dated
     assert ("2012-02-21", "Suspension") in dated
     assert ("2019", "Resumption") in dated
     assert [d for d, _ in dated] == sorted(d for d, _ in dated)
     resumption = next(r for r in hist if r["date"] == "2019")
     assert resumption["qualifier"] == "cg:NoLaterThan"
-    assert all(r["source"] for r in hist)
+    assert (resumption["earliest"], resumption["latest"]) == ("2012-02-21", "2019-12-31")
+    assert resumption["quote"] == "However, The Nanjinger is assured that as of 2019 the relationship is in favour once more."
+    assert resumption["sourceTitle"] == "The Nanjinger, sister-cities article, section 'Nagoya, Japan (1978)'"
+    assert all(r["source"] and r["sourceTitle"] for r in hist)
+    # "Nanjing Square was later constructed": after the 1978 formalisation, not before everything dated
+    order = [r["event"].rsplit("/", 1)[-1].split(":")[-1] for r in hist]
+    assert order.index("Q11751-Q16666-monument-nanjing-square") > order.index("Q11751-Q16666-formalisation-1978")
+    assert order[-1] == "Q11751-Q16666-gift-stone-pillars"  # undated, after nothing: last
+
+
+def test_history_of_malacca_has_no_30th_anniversary_on_its_first_day(curated):
+    hist = rows(curated.store, "history", tie="partnership:Q16666-Q61089")
+    assert not any("Anniversary" in r["kind"] for r in hist)
+    signing = next(r for r in hist if "Formalisation" in r["kind"])
+    assert signing["date"] == "2008-10-31" and "30th anniversary of the provincial friendship city" in signing["quote"]
+    # the occasion is kept, of no tie, linked from the signing
+    assert ask_curated(curated, """ASK { event:Q16666-Q61089-formalisation-2008-10-31 cg:occasion ?o .
+        ?o a cg:Anniversary ; cg:anniversaryYears 30 . FILTER NOT EXISTS { ?o cg:eventOf ?tie } }""")
+
+
+def ask_curated(curated, body: str) -> bool:
+    prefixes = ("PREFIX cg: <https://w3id.org/citygraph/ontology#>\n"
+                "PREFIX event: <https://w3id.org/citygraph/id/event/>\n")
+    return bool(curated.store.query(prefixes + body, use_default_graph_as_union=True))
 
 
 def test_timeline_counts_formalisations_in_the_articles_years(curated):
@@ -197,6 +223,7 @@ def test_timeline_counts_formalisations_in_the_articles_years(curated):
     assert ("1978", "formalised") in got and ("2016", "formalised") in got
     assert ("2014", "preliminary stage") in got  # Mogilev
     one_city = {r["year"] for r in rows(curated.store, "timeline", city="place:Q11751")}
+    assert "2018" not in {r["year"] for r in rows(curated.store, "timeline", city="place:Q1880")}  # heading only: unconfirmed
     assert one_city == {"1978"}  # Nagoya–Nanjing: 1978 and 1978-12-21 count once, in 1978
 
 
@@ -244,21 +271,30 @@ def test_fields(curated):
 
 def test_gifts(curated):
     gifts = rows(curated.store, "gifts")
-    pillars = next(r for r in gifts if r["gift"] == "landmark:six-dynasties-stone-pillars-nagoya")
-    assert (pillars["giver"], pillars["recipient"], pillars["quantity"]) == (NANJING, "place:Q11751", "2")
+    pillars = next(r for r in gifts if r["gift"] == ID + "landmark/six-dynasties-stone-pillars-nagoya")
+    assert (pillars["giver"], pillars["recipient"], pillars["quantity"]) == (ID + "place/Q16666", ID + "place/Q11751", "2")
+    gloves = [r for r in gifts if r["gift"] == ID + "landmark/baseball-glove-statues"]
+    assert len(gloves) == 1 and set(gloves[0]["location"].split()) == {ID + "place/Q38022", ID + "place/Q16666"}
     assert any(r["tie"] == "partnership:Q16666-Q199440" and r["kind"] == "cg:MonumentBuilt" for r in gifts)  # Mexicali pavilion
     assert any(r["tie"] == "partnership:Q16666-Q61089" and r["kind"] == "cg:Gift" for r in gifts)  # Malacca lions
     assert any(r["tie"] == "partnership:Q3935-Q16666" and r["kind"] == "cg:Gift" for r in gifts)  # Windhoek solar sets
 
 
 @pytest.mark.parametrize("year, expected", [
-    ("2018", {"Q11751-Q16666": "40", "Q2079-Q16666": "30", "Q3183-Q16666": "20", "Q16666-Q61089": "10"}),
-    ("2019", {"Q16666-Q38022": "40", "Q16666-Q20921": "25"}),  # "2 November, 2019, marks the 40th anniversary"
+    ("2018", {"Q11751-Q16666": ("40", "may be suspended"), "Q2079-Q16666": ("30", ""), "Q3183-Q16666": ("20", ""),
+              "Q16666-Q61089": ("10", "")}),  # Nagoya: suspended 2012, "as of 2019" in favour once more
+    ("2019", {"Q16666-Q38022": ("40", ""), "Q16666-Q20921": ("25", "")}),  # "2 November, 2019, marks the 40th anniversary"
+    ("2012", {"Q16666-Q185632": ("20", "")}),
 ])
 def test_anniversaries(curated, year, expected):
-    got = {qid(r["tie"]): r["anniversary"] for r in rows(curated.store, "anniversaries", year=year)}
+    got = {qid(r["tie"]): (r["anniversary"], r["flag"]) for r in rows(curated.store, "anniversaries", year=year)}
     assert expected.items() <= got.items()
-    assert all(int(n) in (5, 10) or int(n) % 10 == 0 or int(n) % 25 == 0 for n in got.values())
+    assert all(int(n) in (5, 10) or int(n) % 10 == 0 or int(n) % 25 == 0 for n, _ in got.values())
+
+
+def test_anniversaries_flag_clears_once_the_sources_say_active(curated):
+    got = {qid(r["tie"]): r["flag"] for r in rows(curated.store, "anniversaries", year="2038")}
+    assert got["Q11751-Q16666"] == ""  # 60th: active again, as far as the sources tell
 
 
 def test_gaps(curated):
@@ -270,8 +306,11 @@ def test_gaps(curated):
 def test_discrepancies(curated):
     got = rows(curated.store, "discrepancies")
     nagoya = [r for r in got if r["discrepancy"] == "claim:discrepancy-nagoya-jiangsu"]
-    assert len({r["reading"] for r in nagoya}) == 2
-    assert {r["about"] for r in nagoya} == {NAGOYA_TIE, "partnership:Q11751-Q16963"}
+    assert len(nagoya) == 1
+    assert len(nagoya[0]["readings"].split(" | ")) == 2
+    assert set(nagoya[0]["about"].split()) == {ID + "partnership/Q11751-Q16666", ID + "partnership/Q11751-Q16963"}
+    treaty = next(r for r in got if r["discrepancy"] == "claim:discrepancy-japan-china-treaty-1972")
+    assert "12 August 1978" in treaty["readings"] and "Joint Communiqué" in treaty["readings"]
 
 
 def test_sources(curated):
@@ -308,51 +347,57 @@ def test_search_and_place_by_name(curated):
     assert rows(curated.store, "place-by-name", label="Nanjing@fr") == []
 
 
-# --- the coarse-date rule, on a fixture that isolates it ---------------------------------------
+# --- the interval rule, on a fixture that isolates it ------------------------------------------
 
 COARSE = """
 @prefix cg: <https://w3id.org/citygraph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <https://example.org/> .
-ex:g { ex:tie cg:party ex:a , ex:b ; cg:event ex:f , ex:s , ex:r , ex:t .
-  ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
-  ex:s a cg:Suspension ; cg:date "2004-02"^^xsd:gYearMonth ; cg:dateQualifier cg:NoLaterThan .
-  ex:r a cg:Resumption ; cg:date "2010"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan .
-  ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned .
-  ex:tie2 cg:party ex:a , ex:c ; cg:event ex:p2 , ex:f2 , ex:t2 .
-  ex:p2 a cg:PreliminaryStageEstablished ; cg:date "2001"^^xsd:gYear .
-  ex:f2 a cg:Formalisation ; cg:date "2001"^^xsd:gYear .
-  ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth . }
+ex:tie cg:party ex:a , ex:b ; cg:event ex:f , ex:s , ex:r , ex:t .
+ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
+ex:s a cg:Suspension ; cg:date "2004-02"^^xsd:gYearMonth ; cg:dateQualifier cg:NoLaterThan .
+ex:r a cg:Resumption ; cg:date "2010"^^xsd:gYear ; cg:dateQualifier cg:NoLaterThan .
+ex:t a cg:Termination ; cg:date "2030-06-01"^^xsd:date ; cg:dateQualifier cg:Planned .
+ex:tie2 cg:party ex:a , ex:c ; cg:event ex:p2 , ex:f2 , ex:t2 .
+ex:p2 a cg:PreliminaryStageEstablished ; cg:date "2001"^^xsd:gYear .
+ex:f2 a cg:Formalisation ; cg:date "2001"^^xsd:gYear .
+ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth .
 """
 
 
-@pytest.mark.parametrize("day, status", [
-    ("1999-12-31", None), ("2000-01-01", "active"),          # a gYear counts from 1 January
-    ("2004-02-28", "active"), ("2004-02-29", "suspended"),   # no later than Feb 2004 (a leap year): from its last day
-    ("2010-12-30", "suspended"), ("2010-12-31", "active"),   # no later than 2010: from 31 December
-    ("2031-01-01", "active"),                                # a planned termination never counts
-])
-def test_status_on_coarse_dates(tmp_path, day, status):
-    from citygraph.cache import graph_file_store
+@pytest.fixture(scope="module")
+def coarse(tmp_path_factory):
+    from citygraph.build import build
 
-    path = tmp_path / "coarse.trig"
+    path = tmp_path_factory.mktemp("coarse") / "coarse.ttl"
     path.write_text(COARSE, encoding="utf-8")
-    got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
-    assert got.get("https://example.org/tie") == status
+    return build(scope="none", extra=[path], validate=False).store
 
 
-@pytest.mark.parametrize("day, status", [
-    ("2000-12-31", None),
-    ("2001-01-01", "active"),      # preliminary stage and formalisation on the same day: the later stage wins
-    ("2020-04-30", "active"), ("2020-05-01", "ended"),   # a gYearMonth counts from the 1st
+@pytest.mark.parametrize("day, status, possible", [
+    ("1999-12-31", "not-started", "not-started"),
+    ("2000-01-01", "unknown", "not-started active"),           # a gYear: any day of 2000
+    ("2001-01-01", "unknown", "active suspended"),             # no later than Feb 2004: maybe already
+    ("2004-02-29", "unknown", "active suspended"),             # suspended by then; resumed "no later than 2010"
+    ("2010-12-30", "unknown", "active suspended"),
+    ("2010-12-31", "active", "active"),                        # resumed by 31 December 2010 at the latest
+    ("2031-01-01", "active", "active"),                        # a planned termination never counts
 ])
-def test_status_on_same_day_stages_and_termination(tmp_path, day, status):
-    from citygraph.cache import graph_file_store
+def test_status_on_intervals(coarse, day, status, possible):
+    got = {r["tie"]: (r["status"], r["possible"]) for r in rows(coarse, "status-on", date=day)}
+    assert got["https://example.org/tie"] == (status, possible)
 
-    path = tmp_path / "coarse.trig"
-    path.write_text(COARSE, encoding="utf-8")
-    got = {r["tie"]: r["status"] for r in rows(graph_file_store(path), "status-on", date=day)}
-    assert got.get("https://example.org/tie2") == status
+
+@pytest.mark.parametrize("day, status, possible", [
+    ("2000-12-31", "not-started", "not-started"),
+    ("2001-01-01", "unknown", "not-started preliminary"),  # preliminary stage, then formalisation, both in 2001
+    ("2001-12-31", "active", "active"),
+    ("2020-04-30", "active", "active"),
+    ("2020-05-01", "unknown", "active ended"), ("2020-05-31", "ended", "ended"),  # a gYearMonth: any day of May
+])
+def test_status_on_stages_and_termination(coarse, day, status, possible):
+    got = {r["tie"]: (r["status"], r["possible"]) for r in rows(coarse, "status-on", date=day)}
+    assert got["https://example.org/tie2"] == (status, possible)
 
 
 # --- the reference material the expectations come from -----------------------------------------
@@ -368,3 +413,39 @@ def test_expected_partners_match_the_article_and_gazetteer():
         gazetteer[cells[0]] = cells[3]
     from_article = {gazetteer[HEADING_TO_GAZETTEER[city]]: int(year) for city, _country, year in headings}
     assert from_article == ARTICLE_PARTNERS
+
+
+# --- most-connected: counts that labels and sources cannot inflate -------------------------------
+
+INFLATE = """
+@prefix cg: <https://w3id.org/citygraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/> .
+ex:a rdfs:label "A"@en , "Aa"@en , "Ä" , "甲"@zh-Hans .
+ex:b rdfs:label "B"@en , "Bb"@en .
+ex:ab a cg:FormalPartnership ; cg:party ex:a , ex:b ; cg:event ex:f1 , ex:f2 ; cg:kind cg:SisterCity , cg:FormalPartnership .
+ex:ab2 a cg:PreliminaryPartnership ; cg:party ex:a , ex:b .
+ex:ac a cg:PreliminaryPartnership ; cg:party ex:a , ex:c .
+ex:ad a cg:Partnership ; cg:party ex:a , ex:d ; cg:unconfirmed true .
+"""
+
+
+def test_most_connected_counts_distinct_partners(tmp_path):
+    from citygraph.build import build
+
+    path = tmp_path / "inflate.ttl"
+    path.write_text(INFLATE, encoding="utf-8")
+    store = build(scope="none", extra=[path], validate=False).store
+    got = {r["place"]: (r["partners"], r["formal"]) for r in rows(store, "most-connected")}
+    assert got["https://example.org/a"] == ("2", "1")  # b (twice, many labels) and c; d is unconfirmed
+    assert got["https://example.org/b"] == ("1", "1")
+    assert list(got)[0] == "https://example.org/a"
+    assert set(got) == {"https://example.org/a", "https://example.org/b", "https://example.org/c"}
+    assert {r["place"] for r in rows(store, "most-connected", min="2")} == {"https://example.org/a"}
+
+
+def test_most_connected_on_the_curated_core(curated):
+    top = rows(curated.store, "most-connected")[0]
+    assert (top["place"], top["placeLabel"], top["country"], top["partners"]) == (NANJING, "Nanjing", "China", "20")
+    japan = rows(curated.store, "most-connected", country="Japan")
+    assert [r["place"] for r in japan] == ["place:Q11751"]  # Nagoya (its Jiangsu tie is unconfirmed)

@@ -86,11 +86,11 @@ def test_the_cli_queries_the_cached_build(cli, cache_dir, curated, monkeypatch):
         return curated
 
     monkeypatch.setattr(build_module, "build", build_once_more)
-    first = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
+    first = cli("query", "status-on", "-p", "date=2012-02-21", "--scope", "nanjing", "--format", "csv")
     assert first.exit_code == 0, first.stderr
-    assert "Q11751-Q16666,suspended,2012-02-21" in first.stdout
+    assert "Q11751-Q16666,Nagoya,Nanjing,suspended,suspended,2012-02-21" in first.stdout
     assert calls == []  # answered from the cache
-    rebuilt = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv", "--rebuild")
+    rebuilt = cli("query", "status-on", "-p", "date=2012-02-21", "--scope", "nanjing", "--format", "csv", "--rebuild")
     assert calls == ["nanjing"]
     assert rebuilt.stdout == first.stdout
     assert len(list(cache_dir.glob("built-*.oxigraph"))) == 1
@@ -107,9 +107,9 @@ def test_an_unwritable_cache_still_answers(cli, tmp_path, monkeypatch, curated):
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr(build_module, "build", lambda *a, **k: curated)  # the session's identical build
-    result = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
+    result = cli("query", "status-on", "-p", "date=2012-02-21", "--scope", "nanjing", "--format", "csv")
     assert result.exit_code == 0
-    assert "Q11751-Q16666,suspended" in result.stdout
+    assert "Q11751-Q16666,Nagoya,Nanjing,suspended" in result.stdout
     assert "cannot cache the build" in result.stderr
 
 

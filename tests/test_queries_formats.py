@@ -67,7 +67,7 @@ def test_select_csv(cli, dump, history):
 def test_select_table(cli, dump):
     text = out(cli, dump, "partners", "--format", "table")
     header, rule, *body, footer = text.rstrip("\n").split("\n")
-    assert header.split() == ["partner", "partnerLabel", "country", "countryLabel", "kind", "listedYear", "established", "status", "tie"]
+    assert header.split() == ["partner", "partnerLabel", "country", "countryLabel", "kind", "listedYear", "established", "status", "possible", "tie"]
     assert set(rule.replace(" ", "")) == {"-"}
     assert footer == f"({len(body)} rows)"
     nagoya = next(line for line in body if line.startswith("place:Q11751 "))
@@ -170,8 +170,8 @@ def test_graph_accepts_turtle_and_trig(cli, tmp_path):
 def test_run_query_returns_rows(dump):
     import citygraph
 
-    rows = citygraph.run_query("status-on", graph=dump, date="2015-01-01")
-    assert rows.variables == ["tie", "status", "since", "partyA", "partyB"]
+    rows = citygraph.run_query("status-on", graph=dump, date="2012-02-21")
+    assert rows.variables == ["tie", "partyA", "partyB", "status", "possible", "since", "basis"]
     nagoya = next(r for r in rows if r["tie"].endswith("Q11751-Q16666"))
     assert nagoya["status"] == "suspended" and nagoya["since"] == "2012-02-21"
     graph = citygraph.run_query("twinned-with", graph=dump, city="place:Q11751")

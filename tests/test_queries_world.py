@@ -15,6 +15,8 @@ from citygraph.query import catalogue
 from citygraph.query import run as runner
 from citygraph.query.terms import shorten
 
+ID = "https://w3id.org/citygraph/id/"
+
 
 def rows(store, query_name, /, **params):
     result = runner.run(catalogue.get(query_name), params, store=store)
@@ -37,13 +39,15 @@ def test_partners_keep_the_curated_kind_and_gain_wikidata_only_ties(world):
     assert nagoya["kind"] != "cg:FormalPartnership" and nagoya["listedYear"] == "1978"
     assert len({r["tie"] for r in got.values()}) == len(got)  # one row per tie
     wikidata_only = [r for r in got.values() if r["listedYear"] is None]
-    assert wikidata_only and all(r["kind"] == "cg:FormalPartnership" and r["status"] is None for r in wikidata_only)
+    assert wikidata_only and all(r["kind"] == "cg:FormalPartnership" and r["status"] == "unknown" for r in wikidata_only)  # undated
 
 
 def test_status_on_is_unchanged_by_the_undated_world_layer(world, curated):
-    on_world = {r["tie"]: r["status"] for r in rows(world.store, "status-on", date="2015-01-01")}
-    on_core = {r["tie"]: r["status"] for r in rows(curated.store, "status-on", date="2015-01-01")}
-    assert on_world == on_core
+    on_world = {r["tie"]: (r["status"], r["possible"]) for r in rows(world.store, "status-on", date="2015-01-01")}
+    on_core = {r["tie"]: (r["status"], r["possible"]) for r in rows(curated.store, "status-on", date="2015-01-01")}
+    assert {t: on_world[t] for t in on_core} == on_core  # the curated ties answer as before
+    undated = {on_world[t] for t in set(on_world) - set(on_core)}  # the world layer's ties: one row each, undated
+    assert undated == {("unknown", "not-started preliminary active suspended ended")}
 
 
 def test_gaps_in_the_world_layer(world):
@@ -57,9 +61,10 @@ def test_perth_under_two_identifiers_is_a_flagged_discrepancy(world):
     assert partners["place:Q3183"]["listedYear"] == "1998"  # the article's tie
     assert partners["place:Q1855330"]["listedYear"] is None  # Wikidata's, a separate node
     flagged = [r for r in rows(world.store, "discrepancies") if r["discrepancy"] == "claim:discrepancy-perth-identifier"]
-    assert {r["about"] for r in flagged} == {"partnership:Q3183-Q16666", "partnership:Q16666-Q1855330",
-                                              "place:Q3183", "place:Q1855330"}
-    assert len({r["reading"] for r in flagged}) == 2
+    assert len(flagged) == 1  # one row per discrepancy
+    assert set(flagged[0]["about"].split()) == {ID + "partnership/Q3183-Q16666", ID + "partnership/Q16666-Q1855330",
+                                                 ID + "place/Q3183", ID + "place/Q1855330"}
+    assert len(flagged[0]["readings"].split(" | ")) == 2
     # the discrepancy is about nodes that exist: both ties are in the built graph
     for tie in ("Q3183-Q16666", "Q16666-Q1855330"):
         assert any(r["tie"] == f"partnership:{tie}" for r in partners.values())

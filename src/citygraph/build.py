@@ -18,7 +18,7 @@ from .errors import BadInput
 from .load import resources
 from .load.rdfio import load_file
 from .load.store import select
-from .namespaces import GRAPH, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
+from .namespaces import GRAPH, GRAPH_ALIGNMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES, data_graph
 
 Progress = Callable[[str], None]
 
@@ -35,11 +35,13 @@ class BuiltGraph:
     report: object | None = None  # validate.ValidationReport
     timings: dict[str, float] = field(default_factory=dict)
     sources: dict[str, list[Path]] = field(default_factory=dict)
+    # the alignment mapping triples (ontology/alignments/): published, never reasoned over
+    alignment_graphs: list[str] = field(default_factory=list)
 
     @property
     def content_graphs(self) -> list[str]:
-        """Graphs that hold knowledge (not shapes): ontology, data, inferred."""
-        out = self.ontology_graphs + self.data_graphs
+        """Graphs that hold knowledge (not shapes): ontology, alignments, data, inferred."""
+        out = self.ontology_graphs + self.alignment_graphs + self.data_graphs
         return out + [self.inferred_graph] if self.inferred_graph else out
 
     def graph_sizes(self) -> dict[str, int]:
@@ -82,6 +84,9 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         load_file(store, path, GRAPH_ONTOLOGY.value)
     for path in resources.shapes_files():
         load_file(store, path, GRAPH_SHAPES.value)
+    alignments = resources.alignment_files()
+    for path in alignments:  # mapping triples only: materialised on request (reason/alignment.py)
+        load_file(store, path, GRAPH_ALIGNMENT.value)
     data_graphs: list[str] = []
     for name, files in sources.items():
         g = data_graph(name).value
@@ -101,6 +106,7 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         ontology_graphs=[GRAPH_ONTOLOGY.value],
         shape_graphs=[GRAPH_SHAPES.value],
         data_graphs=data_graphs,
+        alignment_graphs=[GRAPH_ALIGNMENT.value] if alignments else [],
         sources={k: list(v) for k, v in sources.items()}
         | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})
         | {extra_graph_name(p): [Path(p)] for p in extra},
@@ -117,6 +123,7 @@ def build(
 ) -> BuiltGraph:
     """Load, reason and validate. Raises ValidationFailed (exit 1) if the data does not conform."""
     from .reason import materialise as reason
+    from .reason import status
     from .validate import report as validation
 
     say = progress or (lambda _msg: None)
@@ -128,6 +135,7 @@ def build(
     t0 = time.perf_counter()
     say(f"reasoning (OWL 2 RL, {reasoner})")
     reason.materialise(built, reasoner=reasoner)
+    status.materialise(built)  # event intervals and tie status periods (reason/status.py)
     built.timings["reason"] = time.perf_counter() - t0
 
     if validate:

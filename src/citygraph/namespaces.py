@@ -77,6 +77,7 @@ GRAPH_ONTOLOGY = GRAPH.ontology
 GRAPH_SHAPES = GRAPH.shapes
 GRAPH_INFERRED = GRAPH.inferred
 GRAPH_ENRICHMENT = GRAPH.enrichment
+GRAPH_ALIGNMENT = GRAPH.alignment  # ontology/alignments/: mapping triples, materialised only on request
 
 
 def data_graph(name: str) -> ox.NamedNode:

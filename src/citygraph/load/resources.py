@@ -56,6 +56,12 @@ def shapes_files() -> list[Path]:
     return sorted(ontology_dir().rglob("*.shapes.ttl"))
 
 
+def alignment_files() -> list[Path]:
+    """ontology/alignments/*.ttl: mappings to Wikidata, DBpedia, ORG, PROV-O, OWL-Time, schema.org, SKOS."""
+    root = ontology_dir() / "alignments"
+    return sorted(root.rglob("*.ttl")) if root.is_dir() else []
+
+
 def context_file() -> Path:
     return ontology_dir() / "context.jsonld"
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from ..errors import BadInput
+from . import places
 from .catalogue import StoredQuery
 from .sparqltext import _groups, outer_group_start
 from .terms import TYPES, parse_value, sparql_term
@@ -30,6 +31,12 @@ def bind(query: StoredQuery, values: Mapping[str, str | object]) -> dict[str, ob
                 raw = raw.value if isinstance(raw, ox.NamedNode) or not raw.language else f"{raw.value}@{raw.language}"
             elif isinstance(raw, bool):
                 raw = "true" if raw else "false"
+            if isinstance(raw, str) and places.is_place_parameter(query, p.name) and places.is_name(raw):
+                places.check_name(raw, where)  # a name: run() resolves it against the graph (query/places.py)
+                out[p.variable] = ox.Literal(raw)
+                continue
+            if isinstance(raw, str) and places.is_place_parameter(query, p.name) and places.is_qid(raw):
+                raw = places.qid_iri(raw)
             out[p.variable] = parse_value(p.type, str(raw), where)
         elif p.default is not None:
             out[p.variable] = p.default

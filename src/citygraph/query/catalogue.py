@@ -25,7 +25,7 @@ from ..errors import BadInput
 from .sparqltext import _subquery_spans, _tokens, outer_group_start, query_form, uses_service
 from .terms import TYPES, parse_value, term_text
 
-HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated"}
+HEADER_KEYS = {"summary", "description", "tags", "parameters", "federated", "key"}
 PARAMETER_KEYS = {"type", "default", "description", "example"}
 # Keyword arguments of run_query that a parameter may not shadow.
 RESERVED_NAMES = {"name", "endpoint", "graph", "scope", "timeout", "reasoner", "add"}

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from . import service_policy
+from . import places, service_policy
 from .binding import bind, bound_text
 from .catalogue import StoredQuery
 from .results import run_local, run_remote, within
@@ -25,7 +25,8 @@ ENGINE_FORMATS = ("ntriples", "turtle")  # written by pyoxigraph's serialisers s
 def run(query: StoredQuery, values: Mapping[str, object] | None = None, *, store: ox.Store | None = None,
         endpoint: str | None = None, timeout: float = 60.0):
     """Run a stored query on `store` (default graph = union of named graphs) or on `endpoint`."""
-    text = bound_text(query, bind(query, values or {}))
+    values = places.resolve_values(query, values or {}, store if endpoint is None else None)  # names -> IRIs
+    text = bound_text(query, bind(query, values))
     if endpoint is not None:
         return run_remote(text, query.form, endpoint, timeout=timeout)
     if store is None:

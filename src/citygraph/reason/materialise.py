@@ -76,8 +76,27 @@ def is_useful(s, p, o) -> bool:
         return False
     if p_iri in (str(RDFS.subClassOf), str(OWL.equivalentClass)) and o_iri in _TOP_IRIS:
         return False
-    # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
-    return not (o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS)
+    if o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS:
+        return False  # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
+    return _read(p_iri, o_iri)
+
+
+# Slim inference: keep what queries, shapes and users read (docs/model.md, "What inference keeps").
+# Types: citygraph's own classes (cg:Partnership, cg:FormalPartnership, cg:Place, cg:Event …) and
+# the reused classes the shapes check with sh:class; not the superclasses from schema.org, PROV,
+# GeoSPARQL that nothing reads (a reader who wants them materialises the alignments).
+# Properties: citygraph's own (cg:partnership, cg:eventOf, the symmetric cg:tiedWith and
+# cg:twinnedWith) and the schema axioms (rdfs:/owl:); not super-properties in other vocabularies
+# (skos:exactMatch from cg:wikidata, prov:wasAssociatedWith, schema:containedInPlace).
+_CG_NS = "https://w3id.org/citygraph/ontology#"
+_READ_TYPES = {"http://www.w3.org/ns/prov#Agent", "http://www.w3.org/ns/prov#Association",
+               "http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/org#Post"}
+
+
+def _read(p_iri: str | None, o_iri: str | None) -> bool:
+    if p_iri == str(RDF.type):
+        return o_iri is not None and (o_iri.startswith(_CG_NS) or o_iri in _READ_TYPES)
+    return p_iri is not None and p_iri.startswith((_CG_NS, *_META_NAMESPACES))
 
 
 # One triple representation inside the reasoner: a key (s, p, o) with IRIs as plain str (cheap

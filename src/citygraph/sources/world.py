@@ -15,11 +15,14 @@ What the importer writes into graph/data/world (no rdflib on this path, no blank
   (no language tag: bothness's names are English-ish map names, l3viathan's mostly German):
   bothness's as rdfs:label, l3viathan's as rdfs:label where bothness has none, else as
   skos:altLabel when it differs; bothness coordinates as a WKT point.
-- bothness's `country` is not asserted as cg:country: it comes from map boundaries and is wrong
-  for some border cities. It is kept as a cg:Claim about the place (schema:addressCountry with the
-  ISO code, rdfs:label with the country name, derived from bothness-cities.csv). Where it
-  contradicts the curated data, or is listed in data/world/known-faults.tsv, a cg:Discrepancy
-  records both readings.
+- bothness's `country` comes from map boundaries and is wrong for some border cities. It is
+  always kept as a cg:Claim about the place (schema:addressCountry with the ISO code, rdfs:label
+  with the country name, derived from bothness-cities.csv). Where it contradicts the curated
+  data, or is listed in data/world/known-faults.tsv, a cg:Discrepancy records both readings and
+  no cg:country is asserted. Where the sources agree — no curated country for the place, no
+  documented fault, and the name is that of exactly one country node the curated data holds
+  (with its verified QID) — the place gets that cg:country, so `partners` shows it. Countries
+  the curated data does not hold stay claims: no country node or QID is made up.
 """
 
 from __future__ import annotations
@@ -206,9 +209,34 @@ def curated_countries(store: ox.Store, exclude_graph: str) -> dict[str, list[tup
     return {k: sorted(v.items()) for k, v in out.items()}
 
 
+def country_nodes(store: ox.Store, exclude_graph: str) -> list[tuple[str, list[str]]]:
+    """[(country IRI, its labels)] for the cg:Country nodes other graphs hold, sorted by IRI."""
+    q = f"""
+    SELECT ?country ?label WHERE {{
+      GRAPH ?g {{ ?country a {CG['Country']} }}
+      FILTER(?g != <{exclude_graph}>)
+      ?country {RDFS['label']}|{SKOS['altLabel']} ?label .
+    }}"""
+    out: dict[str, list[str]] = {}
+    rows = store.query(q, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        out.setdefault(row["country"].value, []).append(row["label"].value)
+    return sorted((c, sorted(labels)) for c, labels in out.items())
+
+
+def agreed_country(city: City, curated: list, known_fault: str | None, countries: list[tuple[str, list[str]]]) -> str | None:
+    """The country node the world sources agree on for `city`, or None (then only the claim)."""
+    if curated or known_fault:
+        return None
+    matches = [c for c, labels in countries if any(_names_agree(city.country, lab) for lab in labels)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[str, list[str]]]] | None = None,
-                centred: set[str] | frozenset[str] = frozenset()) -> list[ox.Quad]:
-    """The world layer as quads in `graph`; `centred`: QIDs that already have a centroid elsewhere."""
+                centred: set[str] | frozenset[str] = frozenset(), countries: Iterable[tuple[str, list[str]]] = ()) -> list[ox.Quad]:
+    """The world layer as quads in `graph`; `centred`: QIDs that already have a centroid elsewhere;
+    `countries`: the curated country nodes a place's bothness country may be asserted as."""
     g = ox.NamedNode(graph)
     T = ox.NamedNode
     a, label, alt = RDF.type, RDFS.label, SKOS.altLabel
@@ -246,6 +274,9 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
             if german and german != city.name:
                 add(ox.Quad(p, alt, _lit(german), g))
             out.extend(_country_claim(city, p, src[CITIES], g, curated.get(qid, []), inputs.faults.get(qid)))
+            agreed = agreed_country(city, curated.get(qid, []), inputs.faults.get(qid), list(countries))
+            if agreed:
+                add(ox.Quad(p, T(CG.country.value), T(agreed), g))
         elif german:
             add(ox.Quad(p, label, _lit(german), g))
 
@@ -306,7 +337,7 @@ def import_world(store: ox.Store, folder: Path | None = None, graph: str | None 
     """Read the shipped world inputs and add them to `store` as the data/world graph."""
     graph = graph or data_graph(WORLD).value
     inputs = read_inputs(folder)
-    quads = world_quads(inputs, graph, curated_countries(store, graph), centred_places(store, graph))
+    quads = world_quads(inputs, graph, curated_countries(store, graph), centred_places(store, graph), country_nodes(store, graph))
     store.extend(quads)
     return graph
 
