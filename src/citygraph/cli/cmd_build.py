@@ -22,7 +22,13 @@ from .progress import StageProgress
 @click.option("--progress/--no-progress", default=None, help="Show stage progress on stderr (default: only on a terminal).")
 @click.option("--with-enrichment", "enrichment", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
-def command(out, scope, extra, reasoner, progress, enrichment):
+@click.option("--base-url", "base_url", metavar="URL", callback=lambda _c, _p, v: _release_option("--base-url", v),
+              help="The folder URL OUT will be published under (each file at URL/NAME): void.ttl, dataset.jsonld and datacite.json then say where every file is.")
+@click.option("--release-date", "release_date", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _release_option("--release-date", v),
+              help="The release's date in the metadata and the day 'status today' in ties.csv means (default: the ontology's dcterms:modified; never the clock).")
+@click.option("--sparql-endpoint", "sparql_endpoint", metavar="URL", callback=lambda _c, _p, v: _release_option("--sparql-endpoint", v),
+              help="The public SPARQL endpoint serving this release (void:sparqlEndpoint).")
+def command(out, scope, extra, reasoner, progress, enrichment, base_url, release_date, sparql_endpoint):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
     \b
@@ -33,7 +39,7 @@ def command(out, scope, extra, reasoner, progress, enrichment):
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
     from ..build import build
-    from ..publish.dump import write_dumps
+    from ..publish.outputs import write_release
 
     say = StageProgress(progress)
     started = time.perf_counter()
@@ -46,7 +52,7 @@ def command(out, scope, extra, reasoner, progress, enrichment):
             load_into(built, Path(enrichment) if enrichment else default_path())
         t0 = time.perf_counter()
         say("writing dumps")
-        folder = write_dumps(built, out)
+        folder = write_release(built, out, base_url=base_url, release_date=release_date, sparql_endpoint=sparql_endpoint)
         built.timings["dump"] = time.perf_counter() - t0
         say.done()
     except BaseException:
@@ -54,6 +60,17 @@ def command(out, scope, extra, reasoner, progress, enrichment):
         raise
     built.timings["total"] = time.perf_counter() - started
     click.echo(summary(built, folder))
+
+
+def _release_option(option: str, value):
+    """Check a release option before the build starts (a typo should not cost a build)."""
+    from ..publish import release
+
+    if value is None:
+        return None
+    if option == "--release-date":
+        return release.parse_date(value)
+    return release.check_base_url(value, option)
 
 
 def summary(built, folder: Path) -> str:
