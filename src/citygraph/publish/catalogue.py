@@ -49,7 +49,7 @@ def sources(store: ox.Store, graphs: list[str]) -> list[dict[str, str]]:
         }}
     }} GROUP BY ?s ORDER BY ?s"""
     out = []
-    for r in store.query(q):
+    for r in void.select(store, q):
         row = {"iri": r["s"].value}
         for key in ("label", "citation", "origin"):
             if r[key] is not None:

@@ -93,7 +93,8 @@ def data_release_date(store: ox.Store) -> dt.date:
     """The data's own date: the ontology header's dcterms:modified (else dcterms:created)."""
     for prop in (DCTERMS.modified, DCTERMS.created):
         q = f"SELECT (MAX(STR(?d)) AS ?d) WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ <{ONTOLOGY_IRI}> <{prop}> ?d }} }}"
-        rows = list(store.query(q))
+        result = store.query(q)
+        rows = list(result) if isinstance(result, ox.QuerySolutions) else []
         if rows and rows[0]["d"] is not None:
             return parse_date(rows[0]["d"].value[:10], f"the ontology's dcterms:{prop.split('/')[-1]}")
     raise BadInput(f"the ontology header <{ONTOLOGY_IRI}> has no dcterms:modified; give --release-date YYYY-MM-DD")

@@ -108,6 +108,14 @@ def graph_files(built) -> dict[str, list[str]]:
     return out
 
 
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT on the built store."""
+    result = store.query(query)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("not a SELECT query")
+    return result
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -121,7 +129,7 @@ def sha256_file(path: Path) -> str:
 def _source_documents(store: ox.Store, graphs: list[str]) -> list[ox.NamedNode]:
     values = " ".join(f"<{g}>" for g in graphs)
     q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a <{CG.Source}> }} }}"
-    return sorted((r["s"] for r in store.query(q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
+    return sorted((r["s"] for r in select(store, q) if isinstance(r["s"], ox.NamedNode)), key=lambda n: n.value)
 
 
 def _first_day(lexical: str) -> str:
@@ -137,7 +145,7 @@ def temporal_coverage(store: ox.Store, graphs: list[str]) -> tuple[ox.Literal, o
     values = " ".join(f"<{g}>" for g in graphs)
     q = (f"SELECT DISTINCT ?d WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?tie <{CG.event}> ?e . ?e <{CG.date}> ?d "
          f"FILTER NOT EXISTS {{ ?e <{CG.dateQualifier}> <{CG.Planned}> }} FILTER NOT EXISTS {{ ?e a <{CG.HistoricalEvent}> }} }} }}")
-    dates = [r["d"] for r in store.query(q) if isinstance(r["d"], ox.Literal)]
+    dates = [r["d"] for r in select(store, q) if isinstance(r["d"], ox.Literal)]
     if not dates:
         return None
     # earliest by its first day; latest by its last (a gYear 2019 reaches to its end)
@@ -151,7 +159,7 @@ def bounding_box(store: ox.Store, graphs: list[str]) -> str | None:
     values = " ".join(f"<{g}>" for g in graphs)
     q = f"SELECT ?w WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?f <{GEO.asWKT}> ?w }} }}"
     lons, lats = [], []
-    for r in store.query(q):
+    for r in select(store, q):
         text = r["w"].value.strip()
         if text.upper().startswith("POINT"):
             try:
