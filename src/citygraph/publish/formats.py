@@ -42,8 +42,14 @@ DISTRIBUTIONS: dict[str, FileFormat] = {
     "events.csv": FileFormat("text/csv", "https://www.rfc-editor.org/rfc/rfc4180", "CSV",
                              "One row per dated or undated event in the life of a tie."),
     "ties.csv-metadata.json": FileFormat("application/csvm+json", "http://www.w3.org/ns/csvw", "JSON_LD",
-                                         "CSV on the Web metadata for ties.csv, places.csv and events.csv: every column, "
-                                         "so the tables convert back to RDF."),
+                                         "CSV on the Web metadata for ties.csv: every column, and how the columns that "
+                                         "state facts convert back to RDF."),
+    "places.csv-metadata.json": FileFormat("application/csvm+json", "http://www.w3.org/ns/csvw", "JSON_LD",
+                                         "CSV on the Web metadata for places.csv: every column, and how the columns that "
+                                         "state facts convert back to RDF."),
+    "events.csv-metadata.json": FileFormat("application/csvm+json", "http://www.w3.org/ns/csvw", "JSON_LD",
+                                         "CSV on the Web metadata for events.csv: every column, and how the columns that "
+                                         "state facts convert back to RDF."),
     "citygraph.xlsx": FileFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                  "http://purl.org/NET/mediatypes/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                  "XLSX", "The three tables as sheets of one workbook."),
@@ -51,6 +57,8 @@ DISTRIBUTIONS: dict[str, FileFormat] = {
                                "Each tie as a line between its parties' points, with the CSV's properties."),
     "ties.json": FileFormat("application/ld+json", W3C_FORMATS + "JSON-LD", "JSON_LD",
                             "The ties as framed JSON-LD: an array of plain JSON objects with short keys."),
+    "ties.context.jsonld": FileFormat("application/ld+json", W3C_FORMATS + "JSON-LD", "JSON_LD",
+                                      "The JSON-LD context of ties.json, to reference by URL."),
 }
 
 

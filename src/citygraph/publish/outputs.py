@@ -13,11 +13,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import catalogue, dump, release
+from . import catalogue, dump, exports, release
 
 Writer = Callable[[object, Path], None]
 
-WRITERS: Sequence[Writer] = (catalogue.write,)
+WRITERS: Sequence[Writer] = (exports.write, catalogue.write)  # exports first: the records list them
 
 
 def make_release(store, base_url: str | None = None, release_date: str | dt.date | None = None,
