@@ -99,9 +99,9 @@ def _label_query(var: str) -> str:
 def places(store: ox.Store) -> dict[str, dict]:
     rows = _q(store, f"""SELECT ?p (SAMPLE(?qid) AS ?q) (MIN(?en) AS ?len) (MIN(?plain) AS ?lplain) (MIN(?zh) AS ?lzh)
         (MIN(?c) AS ?country) (MIN(?cl) AS ?countryLabel) (MIN(?cq) AS ?countryQid) (MIN(?w) AS ?wkt) (MIN(?centroid) AS ?cen)
-        (MIN(?wd) AS ?wikidata) (MIN(?gn) AS ?geonames) (COUNT(DISTINCT ?tie) AS ?ties)
+        (MIN(?wd) AS ?wikidata) (MIN(?gn) AS ?geonames) (MIN(?n) AS ?ties)
       WHERE {{
-        ?tie <{CG.party}> ?p .
+        {{ SELECT ?p (COUNT(DISTINCT ?tie) AS ?n) WHERE {{ ?tie <{CG.party}> ?p }} GROUP BY ?p }}  # each place once
         OPTIONAL {{ ?p <{CG.qid}> ?qid }}
         {_label_query('?p')}
         OPTIONAL {{ ?p <{RDFS.label}> ?zh FILTER(LANGMATCHES(LANG(?zh), 'zh')) }}
@@ -194,9 +194,9 @@ def statuses(store: ox.Store, date: str) -> dict[str, str]:
 
 
 def _tie_rows(store: ox.Store, place: dict[str, dict], evs: list[dict], status: dict[str, str]) -> list[dict]:
-    rows = _q(store, f"""SELECT ?tie (MIN(?p) AS ?a) (MAX(?p) AS ?b) (MIN(?en) AS ?len) (MIN(?y) AS ?listed)
+    rows = _q(store, f"""SELECT ?tie (MIN(?pa) AS ?a) (MIN(?pb) AS ?b) (MIN(?en) AS ?len) (MIN(?y) AS ?listed)
         (GROUP_CONCAT(DISTINCT STR(?src); SEPARATOR=" ") AS ?sources) WHERE {{
-        ?tie <{CG.party}> ?p .
+        {{ SELECT ?tie (MIN(?p) AS ?pa) (MAX(?p) AS ?pb) WHERE {{ ?tie <{CG.party}> ?p }} GROUP BY ?tie }}  # each tie once
         {_label_query('?tie')}
         OPTIONAL {{ ?tie <{CG.listedYear}> ?y }}
         OPTIONAL {{ ?tie <{PROV.wasDerivedFrom}> ?src }}
