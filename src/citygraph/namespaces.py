@@ -44,6 +44,7 @@ CLAIM = Namespace(PREFIXES["claim"])
 VOCAB = Namespace(PREFIXES["vocab"])
 GRAPH = Namespace(PREFIXES["graph"])
 DATASET = ox.NamedNode(BASE + "dataset")
+ONTOLOGY_IRI = BASE + "ontology"  # the owl:Ontology (a plain IRI string)
 CC0 = ox.NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")  # the licence of Wikidata's facts
 
 WD = Namespace(PREFIXES["wd"])

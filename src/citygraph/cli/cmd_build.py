@@ -23,7 +23,13 @@ from .progress import StageProgress
 @click.option("--progress/--no-progress", default=None, help="Show stage progress on stderr (default: only on a terminal).")
 @click.option("--with-enrichment", "enrichment", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
-def command(out, scope, extra, reasoner, severity, progress, enrichment):
+@click.option("--base-url", "base_url", metavar="URL", callback=lambda _c, _p, v: _release_option("--base-url", v),
+              help="The folder URL OUT will be published under (each file at URL/NAME): void.ttl, dataset.jsonld and datacite.json then say where every file is.")
+@click.option("--release-date", "release_date", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _release_option("--release-date", v),
+              help="The release's date in the metadata and the day 'status today' in ties.csv means (default: the ontology's dcterms:modified; never the clock).")
+@click.option("--sparql-endpoint", "sparql_endpoint", metavar="URL", callback=lambda _c, _p, v: _release_option("--sparql-endpoint", v),
+              help="The public SPARQL endpoint serving this release (void:sparqlEndpoint).")
+def command(out, scope, extra, reasoner, severity, progress, enrichment, base_url, release_date, sparql_endpoint):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
     The built store is kept in $CITYGRAPH_CACHE_DIR, where `citygraph query`, `serve` and `link`
@@ -43,7 +49,9 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment):
     try:
         with output_lock(out) as target:  # a second build into the same folder exits 2 at once, naming this one
             check_replaceable(target)  # before the long work, not after it
-            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say)
+            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say,
+                                               base_url=base_url, release_date=release_date,
+                                               sparql_endpoint=sparql_endpoint)
         say.done()
     except BaseException:
         say.abort()
@@ -81,10 +89,9 @@ class StoreKeeper:
                        "the next query rebuilds it", err=True)
 
 
-def _build_and_publish(out, scope, extra, reasoner, enrichment, say):
+def _build_and_publish(out, scope, extra, reasoner, enrichment, say, **release):
     from ..build import build
-    from ..pictures.output import write_build_pictures
-    from ..publish.dump import write_dumps
+    from ..publish.outputs import write_release
 
     built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
     # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
@@ -98,10 +105,21 @@ def _build_and_publish(out, scope, extra, reasoner, enrichment, say):
         load_into(built, Path(enrichment) if enrichment else default_path())
     t0 = time.perf_counter()
     say("writing dumps (and keeping the store for queries)")
-    folder = write_dumps(built, out, writers=[write_build_pictures])  # + pictures/: world map, growth chart
+    folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
     built.timings["dump"] = time.perf_counter() - t0
     keeper.join()
     return built, folder
+
+
+def _release_option(option: str, value):
+    """Check a release option before the build starts (a typo should not cost a build)."""
+    from ..publish import release
+
+    if value is None:
+        return None
+    if option == "--release-date":
+        return release.parse_date(value)
+    return release.check_base_url(value, option)
 
 
 def summary(built, folder: Path, severity: str = "info") -> str:
