@@ -56,7 +56,7 @@ def complete_build(folder: Path) -> str:
     for line in (folder / dump.CHECKSUMS).read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    assert sorted([*listed, dump.CHECKSUMS]) == sorted(p.name for p in folder.iterdir())
+    assert sorted([*listed, dump.CHECKSUMS]) == sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for name, digest in listed.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
     return "old" if b"the old build" in (folder / dump.NTRIPLES).read_bytes() else "new"

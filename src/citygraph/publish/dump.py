@@ -119,8 +119,9 @@ def sha256_file(path: Path) -> str:
 
 
 def write_checksums(folder: Path) -> None:
-    """SHA256SUMS in the format `sha256sum -c` reads: one "HEX  NAME" line per file."""
-    names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != CHECKSUMS)
+    """SHA256SUMS in the format `sha256sum -c` reads: one "HEX  NAME" line per file, those of
+    sub-folders (pictures/) included by their relative path."""
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
     lines = [f"{sha256_file(folder / n)}  {n}\n" for n in names]
     (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
