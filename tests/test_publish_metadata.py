@@ -11,8 +11,10 @@ import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
-from citygraph.namespaces import DATASET_IRI, GRAPH
+from citygraph.namespaces import DATASET, GRAPH
 from citygraph.publish import catalogue, formats, outputs, release
+
+DATASET_IRI = DATASET.value
 
 SHAPES = Path(__file__).parent / "data" / "dcat-ap" / "dcat-ap-3.shapes.ttl"
 BASE = "https://example.org/citygraph/0.1.0/"

@@ -88,15 +88,20 @@ def is_useful(s, p, o) -> bool:
 # Properties: citygraph's own (cg:partnership, cg:eventOf, the symmetric cg:tiedWith and
 # cg:twinnedWith) and the schema axioms (rdfs:/owl:); not super-properties in other vocabularies
 # (skos:exactMatch from cg:wikidata, prov:wasAssociatedWith, schema:containedInPlace).
-_CG_NS = "https://w3id.org/citygraph/ontology#"
+# The reused vocabularies whose inferred types and properties nothing reads: their superclasses
+# and super-properties are left out. Everything else is kept, including the vocabularies of a
+# user's own --add files (their inferences are theirs to read).
+_UNREAD_NAMESPACES = ("https://schema.org/", "http://www.w3.org/ns/prov#", "http://www.opengis.net/ont/geosparql#",
+                      "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/",
+                      "http://www.w3.org/2006/time#", "http://xmlns.com/foaf/0.1/")
 _READ_TYPES = {"http://www.w3.org/ns/prov#Agent", "http://www.w3.org/ns/prov#Association",
                "http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/org#Post"}
 
 
 def _read(p_iri: str | None, o_iri: str | None) -> bool:
     if p_iri == str(RDF.type):
-        return o_iri is not None and (o_iri.startswith(_CG_NS) or o_iri in _READ_TYPES)
-    return p_iri is not None and p_iri.startswith((_CG_NS, *_META_NAMESPACES))
+        return o_iri is not None and (o_iri in _READ_TYPES or not o_iri.startswith(_UNREAD_NAMESPACES))
+    return p_iri is not None and not p_iri.startswith(_UNREAD_NAMESPACES)
 
 
 # One triple representation inside the reasoner: a key (s, p, o) with IRIs as plain str (cheap
