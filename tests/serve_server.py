@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from endpoint_server import free_port
+from conftest import free_port
 
 _SERVERS: dict[str, dict] = {}
 XSS = Path(__file__).parent / "data" / "serve" / "xss.ttl"
