@@ -167,3 +167,12 @@ def test_a_place_that_cannot_be_drawn_gives_no_picture_not_an_error():
     site = Site(backend=LocalBackend(store=store))
     shown = asyncio.run(figures.for_page(site, "https://w3id.org/citygraph/id/place/Q16666", city=True, tie=False))
     assert shown.svgs == [] and shown.note is None
+
+
+def test_world_pictures_are_drawn_once_per_site():
+    site = Site(backend=LocalBackend(store=ox.Store()))
+    first = asyncio.run(figures.for_landing(site))
+    assert [svg[:4] for svg in first.svgs] == ["<svg", "<svg"] and first.note is None
+    assert asyncio.run(figures.for_landing(site)).svgs is first.svgs  # kept, not drawn again
+    other = Site(backend=LocalBackend(store=ox.Store()))
+    assert asyncio.run(figures.for_landing(other)).svgs is not first.svgs  # another site (another store) draws its own

@@ -32,7 +32,6 @@ class Shown:
     note: str | None = None
 
 
-_world: dict[str, list[str]] = {}
 _world_lock = threading.Lock()
 
 
@@ -59,11 +58,10 @@ def _draw(store: ox.Store, site: Site, asks: list[tuple[str, dict]]) -> list[str
 
 
 def _world_svgs(store: ox.Store, site: Site) -> list[str]:
-    with _world_lock:  # one drawing per process, however many first requests arrive together
-        key = site.base_url
-        if key not in _world:
-            _world[key] = _draw(store, site, [("growth", {"ident": "cg-growth"}), ("map", {"ident": "cg-world"})])
-        return _world[key]
+    with _world_lock:  # one drawing per site (per process), however many first requests arrive together
+        if "world" not in site.drawn:
+            site.drawn["world"] = _draw(store, site, [("growth", {"ident": "cg-growth"}), ("map", {"ident": "cg-world"})])
+        return site.drawn["world"]
 
 
 async def for_landing(site: Site) -> Shown:
