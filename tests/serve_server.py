@@ -18,8 +18,9 @@ from conftest import free_port
 
 _SERVERS: dict[str, dict] = {}
 XSS = Path(__file__).parent / "data" / "serve" / "xss.ttl"
+EVIL = Path(__file__).parent / "data" / "pictures" / "evil-labels.ttl"  # a partner of Nanjing labelled with markup: on its map
 # The two servers the serve tests share: the curated build, and one with hostile labels and tight limits.
-TIGHT_ARGS = ["--scope", "nanjing", "--add", str(XSS), "--timeout", "1", "--max-rows", "50",
+TIGHT_ARGS = ["--scope", "nanjing", "--add", str(XSS), "--add", str(EVIL), "--timeout", "1", "--max-rows", "50",
               "--max-body", "2000", "--concurrent", "1", "--queue", "0"]
 
 

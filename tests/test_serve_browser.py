@@ -79,6 +79,9 @@ def test_landing_page(browser, served, shots):
     browser.get(served + "/")
     assert "knowledge graph of city diplomacy" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "#downloads a[href='/download/citygraph.trig']")
+    shown = browser.find_elements(By.CSS_SELECTOR, "figure.picture > svg")  # the world growth chart and map
+    assert [svg.get_attribute("aria-labelledby").split()[0] for svg in shown] == ["cg-growth-title", "cg-world-title"]
+    assert all(svg.rect["width"] > 300 and svg.rect["height"] > 150 for svg in shown)
     check_page(browser, served, shots, "landing")
 
 
@@ -91,6 +94,23 @@ def test_nanjing_lists_its_twenty_partners(browser, served, shots):
     assert len(partners) == 20
     assert {"Nagoya", "St. Louis", "Florence", "Shiraz"} <= set(partners)
     check_page(browser, served, shots, "nanjing")
+
+
+def test_nanjing_map_marks_each_curated_partner(browser, served, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(served + "/id/place/Q16666")
+    tied = {a.get_attribute("href").rsplit("/", 1)[1] for a in browser.find_elements(By.CSS_SELECTOR, "#partners td.partner a")}
+    assert len(tied) == 20  # the curated partners, as the page's own table lists them
+    marks = browser.find_elements(By.CSS_SELECTOR, "figure.picture svg a.mark.partner")
+    assert {m.get_attribute("data-qid") for m in marks} == tied and len(marks) == 20
+    for mark in marks:  # drawn, inside the map, with a size on screen
+        box = mark.rect
+        assert box["width"] > 0 and box["height"] > 0, mark.get_attribute("data-qid")
+    nagoya = next(m for m in marks if m.get_attribute("data-qid") == "Q11751")
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", nagoya)
+    assert browser.current_url == served + "/id/place/Q11751"  # a click stays on this server
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nagoya"
 
 
 def test_nagoya_nanjing_shows_the_2012_suspension(browser, served, shots):
@@ -130,12 +150,19 @@ def test_query_page_runs_partners_and_links_to_a_partner(browser, served, shots)
 
 
 def test_hostile_labels_do_not_run(browser, request, tmp_path_factory, shots):
+    from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
 
     tight = serve_server.start("tight", serve_server.TIGHT_ARGS, request.config, tmp_path_factory.mktemp("serve-tight"))
     for path in ("/id/person/xss-test", "/id/place/Q16666", "/search?q=mallory"):
         browser.get(tight + path)
         assert browser.execute_script("return window.citygraphPwned === undefined"), path
+    browser.get(tight + "/id/place/Q16666")  # the map names a partner labelled with markup (evil-labels.ttl)
+    evil = browser.find_element(By.CSS_SELECTOR, "figure.picture svg a.mark.partner[data-tie$='test-script-label']")
+    assert evil.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("<script>alert(1)</script>")
+    assert browser.execute_script("return document.querySelectorAll('figure.picture script, figure.picture img').length") == 0
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 - reading it is the check
     browser.get(tight + "/id/person/xss-test")
     assert browser.find_element(By.TAG_NAME, "h1").text == "<script>window.citygraphPwned = 'label'</script>Mallory"
     check_page(browser, tight, shots, "hostile-labels")

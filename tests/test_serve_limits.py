@@ -1,5 +1,6 @@
 """`citygraph serve` under hostile input: a real server started with tight limits and an `--add`
-file whose labels are HTML/JavaScript (tests/data/serve/xss.ttl). Time limit -> 503, row cap
+file whose labels are HTML/JavaScript (tests/data/serve/xss.ttl; tests/data/pictures/evil-labels.ttl
+adds a partner of Nanjing labelled with markup, so it is on Nanjing's map). Time limit -> 503, row cap
 and body cap -> 413, a full queue -> 503 with Retry-After, and every label rendered inert.
 """
 
@@ -9,6 +10,7 @@ import concurrent.futures
 import csv
 import io
 import time
+import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ import serve_server
 
 pytestmark = pytest.mark.slow
 
+SVG = "{http://www.w3.org/2000/svg}"
 # ~30 million solutions on the curated build: seconds of work in the engine, one row out.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
@@ -87,6 +90,11 @@ def test_hostile_labels_render_as_text(tight):
         assert "<script>window.citygraphPwned" not in page, path
         assert "<img src=x" not in page, path
         assert "</script><script>" not in page, path
+    nanjing = httpx.get(tight + "/id/place/Q16666", timeout=60).text
+    assert "<script>alert(" not in nanjing
+    svg = ET.fromstring(nanjing.split('<figure class="picture">', 1)[1].split("</figure>", 1)[0])
+    evil = [a for a in svg.iter(SVG + "a") if "partner" in a.attrib.get("class", "") and a.attrib["data-tie"].endswith("test-script-label")]
+    assert len(evil) == 1 and evil[0].findtext(SVG + "title", "").startswith("<script>alert(1)</script>")  # on the map, as text
     person = httpx.get(tight + "/id/person/xss-test", timeout=60).text
     assert "&lt;script&gt;window.citygraphPwned = &#39;label&#39;&lt;/script&gt;Mallory" in person
     jsonld = person.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]

@@ -18,7 +18,7 @@ from ..errors import BadInput
 from ..publish.dump import CHECKSUMS
 from ..version import __version__
 from . import facts as F
-from . import media, schemaorg
+from . import figures, media, schemaorg
 from .render import render
 from .responses import send
 from .site import Site
@@ -95,9 +95,10 @@ async def landing(request: Request) -> Response:
     files = dump_files(site)
     root = str(request.base_url)
     downloads = [d | {"url": root.rstrip("/") + d["url"]} for d in files]
+    shown = await figures.for_landing(site)
     citation = f"The citygraph developers, citygraph: the knowledge graph of city diplomacy, version {__version__}, https://w3id.org/citygraph"
     html = render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
-                  citation=citation, source=site.source, picture_svg=None,
+                  citation=citation, source=site.source, picture_svg=shown.svgs, picture_note=shown.note,
                   present=lambda name: any(g.endswith("graph/" + name) for g, _n in counts),
                   schema=schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))
     return send(request, html, media.BY_NAME["html"].content_type, negotiated=False)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from ..query.results import Result
 from . import facts as F
-from . import media, schemaorg
+from . import figures, media, schemaorg
 from .backend import TooLarge
 from .render import render, term_html
 from .responses import send
@@ -48,7 +48,9 @@ async def resource(request: Request) -> Response:
         return send(request, body, fmt.content_type, links=alternates(path), negotiated=by_suffix is None)
     if facts.kind() == "ontology" and path == "/ontology":
         facts.extra["terms"] = await F.ontology_terms(site.ask)
-    html = render("resource.html", **page_context(request, site, facts, path))
+    partners = facts.extra.get("partners")
+    shown = await figures.for_page(site, iri, city=bool(partners is not None and partners.rows), tie="history" in facts.extra)
+    html = render("resource.html", **page_context(request, site, facts, path), picture_svg=shown.svgs, picture_note=shown.note)
     return send(request, html, media.BY_NAME["html"].content_type, links=alternates(path), negotiated=by_suffix is None)
 
 
@@ -66,7 +68,7 @@ def page_context(request: Request, site: Site, facts: F.Facts, path: str) -> dic
         "terms": facts.extra.get("terms"), "elsewhere": elsewhere(facts),
         "schema": schemaorg.with_geo(schemaorg.thing(facts, url), facts.wkt), "wkt": facts.wkt, "quotes": facts.quotes,
         "alternates": [(f.name, path + f.suffix) for f in media.FORMATS if f.kind == "graph" and f.suffix],
-        "label": facts.label, "href": site.href, "picture_svg": None,
+        "label": facts.label, "href": site.href,
     }
 
 

@@ -22,6 +22,7 @@ class Site:
     dumps: Path | None = None             # the build's output folder: the only files served
     source: str = ""                      # what is served, for the landing page and /health
     gate: Gate | None = None
+    drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/figures.py)
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
