@@ -127,7 +127,7 @@ def test_the_first_query_after_a_build_opens_the_builds_store(cli, cache_dir, tm
     monkeypatch.setattr(build_module, "build", no_build)
     result = cli("query", "status-on", "-p", "date=2015-01-01", "--scope", "nanjing", "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    assert "Q11751-Q16666,suspended,2012-02-21" in result.stdout
+    assert "Q11751-Q16666,Nagoya,Nanjing,unknown,active suspended" in result.stdout
     assert "building" not in result.stderr
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from . import options
+
 
 @click.command("picture")
 @click.argument("kind", type=click.Choice(["map", "timeline", "growth"]))
@@ -16,9 +18,8 @@ import click
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write; its ending (.svg, .png, .html) chooses the format. Default: SVG on standard output.")
 @click.option("--base", metavar="URL", help="Link marks to pages under URL (URL/id/place/Q…) instead of the w3id.org IRIs.")
-@click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
-@click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
+@options.scope("Data sources of the built graph: 'all' (default) or one source such as 'nanjing'.")
+@options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
 def command(kind, city, tie, out, base, scope, extra):
     """Draw a picture of the graph: KIND is map, timeline or growth.
 

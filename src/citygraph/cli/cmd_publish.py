@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from . import options
+
 
 @click.command("publish")
 @click.option("--graph-store", "graph_store", required=True, metavar="URL",
@@ -21,13 +23,12 @@ import click
               help="Publish only this named graph (its IRI, or its name such as data/nanjing); repeatable.")
 @click.option("--chunk", type=click.IntRange(min=1), default=50_000, show_default=True,
               help="Triples per request; bigger graphs go in several (PUT, then POST).")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for each request.")
+@options.timeout(120.0, "Seconds to wait for each request.")
 @click.option("--graph", "graph", type=click.Path(dir_okay=False, path_type=Path),
               help="Publish this TriG/N-Quads dump (e.g. dist/citygraph.trig) instead of the built graph.")
-@click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
-@click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
-@click.option("--reasoner", default=None, help="OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
+@options.scope("Data sources of the built graph: 'all' (default) or one source such as 'nanjing'.")
+@options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
+@options.reasoner(None, "OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 def command(graph_store, sparql, replace, check_only, only, chunk, timeout, graph, scope, extra, reasoner):
     """Push every named graph of the build into a triple store, then check it through SPARQL.
 

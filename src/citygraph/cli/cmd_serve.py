@@ -7,20 +7,20 @@ from pathlib import Path
 import click
 
 from ..namespaces import BASE
+from . import options
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for every interface).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--scope", default="all", show_default=True, help="Data sources of the built graph: 'all' or one source such as 'nanjing'.")
-@click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
-@click.option("--reasoner", default=None, help="OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
+@options.scope("Data sources of the built graph: 'all' (default) or one source such as 'nanjing'.")
+@options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
+@options.reasoner(None, "OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--base-url", default=BASE, show_default=True, help="The IRI base mapped onto this server's paths (<base>id/place/Q1 -> /id/place/Q1).")
 @click.option("--endpoint", metavar="URL", help="Serve pages, API and /sparql over this SPARQL 1.1 endpoint instead of the built graph.")
 @click.option("--dumps", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The output folder of 'citygraph build' whose files the landing page offers (default: ./dist if it exists).")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run (then 503).")
+@options.timeout(10.0, "Seconds a query may run (then 503).")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) an answer may have (then 413).")
 @click.option("--max-bytes", type=click.IntRange(1), default=50_000_000, show_default=True, help="Bytes a serialised answer may have (then 413).")
 @click.option("--max-body", type=click.IntRange(1), default=100_000, show_default=True, help="Bytes a request body may have (then 413).")

@@ -49,7 +49,7 @@ def render(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, ident:
     height = fr.top + fr.height + LEGEND_BAND
     ground, clip = base.ground(fr, ident, antarctica=False)
 
-    statuses = {t.iri: status.latest(t.events) for t, _p in drawn}
+    statuses = {t.iri: t.status for t, _p in drawn}
     arcs, marks, obstacles, label_items = [], [], [], []
     for t, p in drawn:
         colour = STATUS_COLOUR[statuses[t.iri]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 import pyoxigraph as ox
 
@@ -222,8 +223,17 @@ def ties(store: ox.Store, tie_pairs: list[tuple[str, str, str]]) -> list[Tie]:
     ps = places(store, [p for _t, a, b in tie_pairs for p in (a, b)])
     evs = events(store, tie_iris)
     kinds = _tie_kinds(store, tie_iris) if tie_iris else {}
-    return [Tie(iri=t, parties=(ps[a], ps[b]), kind=kinds[t][0], kind_label=kinds[t][1], events=evs.get(t, []))
+    now = _statuses_after_all(store) if tie_iris else {}
+    return [Tie(iri=t, parties=(ps[a], ps[b]), kind=kinds[t][0], kind_label=kinds[t][1], events=evs.get(t, []),
+                status=now.get(t, "unknown"))
             for t, a, b in tie_pairs]
+
+
+def _statuses_after_all(store: ox.Store) -> dict[str, str]:
+    """tie IRI -> its status after every dated act: the one rule of reason/status.py, never the clock."""
+    from ..reason import status as rule
+
+    return {tie: answer.status for tie, answer in rule.status_on(store, date.max).items()}
 
 
 def ties_of(store: ox.Store, place_iri: str) -> list[Tie]:

@@ -42,6 +42,7 @@ class Tie:
     kind_label: str = ""  # the source's word: "sister city", "friendship city", ...
     events: list[Event] = field(default_factory=list)
     sources: tuple[str, ...] = ()
+    status: str = "unknown"  # after every dated act, as reason/status.py (and status-on) answer it
 
     def partner_of(self, place_iri: str) -> Place:
         a, b = self.parties

@@ -22,7 +22,7 @@ STATUS_OF: dict[str, tuple[str, int]] = {
     "Suspension": ("suspended", 4),
     "Termination": ("ended", 5),
 }
-STATUSES = ("active", "preliminary", "suspended", "ended", "unknown")
+STATUSES = ("active", "preliminary", "suspended", "ended", "not-started", "unknown")
 
 
 def counts_from(event: Event) -> date | None:
@@ -47,12 +47,6 @@ def history(events: Iterable[Event]) -> list[tuple[date, str, Event]]:
             continue  # a second formalisation (another source) keeps the tie active
         out.append((day, status, e))
     return out
-
-
-def latest(events: Iterable[Event]) -> str:
-    """The status after the tie's latest status event; 'unknown' without one."""
-    steps = history(events)
-    return steps[-1][1] if steps else "unknown"
 
 
 def formed(events: Iterable[Event]) -> date | None:

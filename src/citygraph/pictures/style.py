@@ -16,14 +16,16 @@ STATUS_COLOUR = {
     "preliminary": "#009E73",  # bluish green
     "suspended": "#E69F00",    # orange
     "ended": "#CC79A7",        # reddish purple
-    "unknown": "#7F7F7F",      # grey: no dated status event in the graph
+    "not-started": "#BBBBBB",  # light grey: a tie whose first act lies ahead
+    "unknown": "#7F7F7F",      # grey: the sources allow more than one status, or date none
 }
 STATUS_TEXT = {
     "active": "active",
     "preliminary": "preliminary stage",
     "suspended": "suspended",
     "ended": "ended",
-    "unknown": "status unknown (no dated event)",
+    "not-started": "not yet started",
+    "unknown": "status unknown (the sources allow more than one, or date none)",
 }
 KIND_DASH = {"formal": None, "preliminary": "6 3", "unnamed": "1.5 2.5"}
 KIND_TEXT = {"formal": "formal tie (sister city, twin town, friendship city)", "preliminary": "friendship-and-cooperation stage",
@@ -52,7 +54,7 @@ def marker(status: str, x: float, y: float, r: float = 3.6) -> str:
         k = r * 1.1
         d = f"M{fmt(x - k)} {fmt(y - k)}L{fmt(x + k)} {fmt(y + k)}M{fmt(x - k)} {fmt(y + k)}L{fmt(x + k)} {fmt(y - k)}"
         return el("path", {"d": d, "stroke": colour, "stroke-width": 2.2, "fill": "none"})
-    if status == "unknown":
+    if status in ("unknown", "not-started"):
         return el("circle", {"cx": fmt(x), "cy": fmt(y), "r": fmt(r * 0.9), "fill": "#ffffff", "stroke": colour, "stroke-width": 1.6})
     return el("circle", {"cx": fmt(x), "cy": fmt(y), "r": fmt(r), "fill": colour, **common})
 

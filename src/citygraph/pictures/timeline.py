@@ -145,7 +145,7 @@ def render_tie(t: Tie, *, link: Link = layout.iri_link, ident: str = "cg-timelin
     heading = f"{a.label} – {b.label}: the life of the tie"
     dated = [e for e in t.events if e.span]
     undated = [e for e in t.events if not e.span]
-    state = status.latest(t.events)
+    state = t.status
     sub = (f"{t.kind_label or t.kind}; {len(t.events)} events, {len(dated)} dated; "
            f"status after the latest dated event: {STATUS_TEXT[state]}")
     row_h = 22.0
@@ -214,7 +214,7 @@ def _legend(y: float, ident: str) -> tuple[str, float]:
 def _tie_description(t: Tie, dated: list[Event], undated: list[Event]) -> str:
     a, b = t.parties
     lines = [f"Timeline of the tie between {a.label} and {b.label} ({t.kind_label or t.kind}); "
-             f"status after the latest dated event: {STATUS_TEXT[status.latest(t.events)]}."]
+             f"status after the latest dated event: {STATUS_TEXT[t.status]}."]
     lines += [event_summary(e) for e in dated]
     if undated:
         lines.append("Undated: " + " ".join(event_summary(e) for e in undated))
@@ -225,7 +225,7 @@ def render_city(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, i
     """All ties of a place as rows, grouped by status, each with its status band and events."""
     groups: dict[str, list[Tie]] = {s: [] for s in status.STATUSES}
     for t in ties:
-        groups[status.latest(t.events)].append(t)
+        groups[t.status].append(t)
     for rows in groups.values():
         rows.sort(key=lambda t: (status.formed(t.events) or date.max, t.partner_of(city.iri).label, t.iri))
     dated = [e for t in ties for e in t.events if e.span]
@@ -251,7 +251,7 @@ def render_city(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, i
     parts.append(legend)
     parts.append(layout.credit(12, axis_y + 34 + lh + 14, "Data: citygraph. A year is a bar over the year, a month over the month, a day a point."))
     desc = " ".join([f"Timeline of the {len(ties)} ties of {city.label}, one row per tie, grouped by status."] +
-                    [f"{t.partner_of(city.iri).label}: {STATUS_TEXT[status.latest(t.events)]}; "
+                    [f"{t.partner_of(city.iri).label}: {STATUS_TEXT[t.status]}; "
                      + ("; ".join(f"{kind_words(e.kind)} {e.lexical}" for e in t.events if e.span) or "no dated events") + "."
                      for rows in groups.values() for t in rows])
     return document(WIDTH, axis_y + 34 + lh + 24, ident=ident, title_text=heading, desc_text=desc, body=parts)
