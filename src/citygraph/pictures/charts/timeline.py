@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import axis, layout, status
-from .dates import year_fraction
-from .layout import Link
-from .model import Event, Place, Tie
-from .style import INK, MUTED, STATUS_COLOUR, STATUS_TEXT, text_width
-from .svg import document, el, fmt, title
+from .. import status
+from ..dates import year_fraction
+from ..drawing import axis, layout
+from ..drawing.layout import Link
+from ..drawing.style import INK, MUTED, STATUS_COLOUR, STATUS_TEXT, text_width
+from ..drawing.svg import document, el, fmt, title
+from ..model import Event, Place, Tie
 
 WIDTH = 1000.0
 LEFT = 200.0  # the label column

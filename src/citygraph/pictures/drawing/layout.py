@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..namespaces import BASE
+from ...namespaces import BASE
 from .style import INK, MUTED, text_width
 from .svg import el, esc, fmt
 

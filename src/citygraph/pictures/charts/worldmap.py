@@ -14,10 +14,12 @@ from collections import Counter
 
 import numpy as np
 
-from . import base, facts, frame, geo, labels, layout, projection
-from .layout import Link
-from .style import INK, VIRIDIS, halo_text
-from .svg import document, el, fmt, title
+from .. import facts
+from ..drawing import labels, layout
+from ..drawing.layout import Link
+from ..drawing.style import INK, VIRIDIS, halo_text
+from ..drawing.svg import document, el, fmt, title
+from ..earth import base, frame, geo, projection
 
 WIDTH = 1200.0
 CELL = 2.5  # pixels per density cell

@@ -6,10 +6,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..drawing.style import BORDER, GRATICULE, LAND, OCEAN
+from ..drawing.svg import el, fmt
 from . import basemap, projection
 from .frame import Frame
-from .style import BORDER, GRATICULE, LAND, OCEAN
-from .svg import el, fmt
 
 
 @lru_cache(maxsize=4)

@@ -16,12 +16,13 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from ..namespaces import CG
-from . import axis, facts, layout, places, status
-from .layout import Link
-from .model import Tie
-from .style import INK, MUTED, STATUS_COLOUR
-from .svg import document, el, fmt, title
+from ...namespaces import CG
+from .. import facts, places, status
+from ..drawing import axis, layout
+from ..drawing.layout import Link
+from ..drawing.style import INK, MUTED, STATUS_COLOUR
+from ..drawing.svg import document, el, fmt, title
+from ..model import Tie
 
 WIDTH = 1000.0
 LEFT, RIGHT = 70.0, 40.0

@@ -9,11 +9,13 @@ the description, never guessed.
 
 from __future__ import annotations
 
-from . import base, basemap, frame, geo, labels, layout, projection, status
-from .layout import Link
-from .model import Place, Tie
-from .style import INK, KIND_DASH, KIND_TEXT, STATUS_COLOUR, STATUS_TEXT, halo_text, marker
-from .svg import document, el, fmt, title
+from .. import status
+from ..drawing import labels, layout
+from ..drawing.layout import Link
+from ..drawing.style import INK, KIND_DASH, KIND_TEXT, STATUS_COLOUR, STATUS_TEXT, halo_text, marker
+from ..drawing.svg import document, el, fmt, title
+from ..earth import base, basemap, frame, geo, projection
+from ..model import Place, Tie
 
 WIDTH = 1000.0
 LEGEND_BAND = 58.0
