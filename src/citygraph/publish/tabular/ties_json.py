@@ -13,7 +13,7 @@ The context is written once at the top of ties.json and also as ties.context.jso
 referenced by URL (`--base-url` gives it one). It is a JSON-LD 1.1 context, so a JSON-LD
 processor reads ties.json as RDF: exactly triples of the graph (tests check with pyld). The
 date keys map to cg:date with the datatype of the date's precision, so no literal changes.
-Built straight from the tables (publish/tables.py), not by a framing algorithm: pyld's framing
+Built straight from the tables (publish/tabular/tables.py), not by a framing algorithm: pyld's framing
 with `@embed: @always` did not finish in minutes on the world build; this takes a second.
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..namespaces import CG, PROV, RDFS, XSD
+from ...namespaces import CG, PROV, RDFS, XSD
 from .tables import Tables
 
 NAME = "ties.json"

@@ -14,13 +14,13 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import BadInput
-from ..query.results import Result
+from ...errors import BadInput
+from ...query.results import Result
+from ..pages.querypage import query_page
+from ..site import Site
 from . import media
 from .backend import ReadOnly, TooLarge, query_form
-from .querypage import query_page
 from .responses import send
-from .site import Site
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"

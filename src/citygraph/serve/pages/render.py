@@ -14,7 +14,7 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from ..query.terms import shorten
+from ...query.terms import shorten
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

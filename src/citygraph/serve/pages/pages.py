@@ -14,13 +14,14 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..query.results import Result
+from ...query.results import Result
+from ..http import media
+from ..http.backend import TooLarge
+from ..http.responses import send
+from ..site import Site
 from . import facts as F
-from . import figures, media, schemaorg
-from .backend import TooLarge
+from . import figures, schemaorg
 from .render import render, term_html
-from .responses import send
-from .site import Site
 
 PAGE_ROOTS = ("id", "vocab", "ontology", "graph", "dataset")
 _FIRST = [F.RDF_TYPE, F.RDFS_LABEL, F.SKOS_ALT]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..errors import BadInput, RemoteError
-from ..query import results
-from ..query.results import Result
-from ..query.service_policy import check_services
-from ..query.sparqltext import _tokens
+from ...errors import BadInput, RemoteError
+from ...query import results
+from ...query.results import Result
+from ...query.service_policy import check_services
+from ...query.sparqltext import _tokens
 
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 QUERY_WORDS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}

@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..namespaces import BASE
-from ..query.service_policy import DEFAULT_ALLOWED
-from .app import create_app
+from ...namespaces import BASE
+from ...query.service_policy import DEFAULT_ALLOWED
+from ..app import create_app
+from ..site import Site
 from .backend import LocalBackend, RemoteBackend
 from .limits import Limits
-from .site import Site
 
 ENV = "CITYGRAPH_SERVE_OPTIONS"
 
@@ -40,7 +40,7 @@ class Options:
 
 
 def site_from_options(opts: Options, progress: Callable[[str], None] | None = None) -> Site:
-    from .. import cache  # the build machinery: only when serving the local store
+    from ... import cache  # the build machinery: only when serving the local store
 
     limits = Limits(**opts.limits)
     if opts.endpoint:
@@ -65,6 +65,6 @@ def run(opts: Options, site: Site) -> None:
               "timeout_graceful_shutdown": 5, "server_header": False}
     if opts.workers > 1:
         os.environ[ENV] = json.dumps(asdict(opts))
-        uvicorn.run("citygraph.serve.server:app_from_environment", factory=True, workers=opts.workers, **common)
+        uvicorn.run("citygraph.serve.http.server:app_from_environment", factory=True, workers=opts.workers, **common)
     else:
         uvicorn.run(create_app(site), **common)

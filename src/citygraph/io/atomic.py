@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import BadInput
+from ..errors import BadInput
 
 
 def umask() -> int:

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import CG, GEO, PROV, RDF, RDFS
-from ..query.catalogue import get
-from ..query.run import run
+from ...namespaces import CG, GEO, PROV, RDF, RDFS
+from ...query.catalogue import get
+from ...query.run import run
 
 START_CLASSES = (CG.Formalisation.value, CG.PreliminaryStageEstablished.value)
 END_CLASSES = (CG.Termination.value,)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from .. import pictures
-from ..errors import CitygraphError
-from .backend import LocalBackend
-from .site import Site
+from ... import pictures
+from ...errors import CitygraphError
+from ..http.backend import LocalBackend
+from ..site import Site
 
 NO_STORE = ("Maps and timelines are drawn from a local graph; this server reads an external SPARQL endpoint, "
             "so they are not shown here (draw them with citygraph picture where the graph is built).")

@@ -13,11 +13,11 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..namespaces import BASE
-from ..query.binding import bind, bound_text
-from ..query.catalogue import StoredQuery, catalogue, get
-from ..query.results import Result, python_value, sorted_triples
-from ..query.terms import shorten, sparql_term
+from ...namespaces import BASE
+from ...query.binding import bind, bound_text
+from ...query.catalogue import StoredQuery, catalogue, get
+from ...query.results import Result, python_value, sorted_triples
+from ...query.terms import shorten, sparql_term
 
 Ask = Callable[..., Awaitable]  # site.ask(text, max_rows=…) -> backend.Answer
 

@@ -12,15 +12,15 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import BadInput, CitygraphError
-from ..query.binding import bind, bound_text
-from ..query.catalogue import StoredQuery
-from ..query.terms import DISPLAY_PREFIXES, shorten
-from . import media
+from ...errors import BadInput, CitygraphError
+from ...query.binding import bind, bound_text
+from ...query.catalogue import StoredQuery
+from ...query.terms import DISPLAY_PREFIXES, shorten
+from ..http import media
+from ..http.responses import send, status_of
+from ..site import Site
 from .facts import stored, stored_queries
 from .render import render
-from .responses import send, status_of
-from .site import Site
 
 SHOWN_ROWS = 1000  # rows shown in the page; the downloads carry the whole answer
 EDITOR_PREFIXES = ("cg", "place", "partnership", "event", "person", "source", "rdfs", "skos", "xsd", "prov")

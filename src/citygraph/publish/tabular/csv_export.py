@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..namespaces import CG, GEO, PLACE, PROV, RDF
+from ...namespaces import CG, GEO, PLACE, PROV, RDF
 from .tables import Tables
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"

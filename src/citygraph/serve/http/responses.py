@@ -9,7 +9,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import BadInput, CitygraphError, RemoteError
+from ...errors import BadInput, CitygraphError, RemoteError
 from .backend import QueryTimeout, ReadOnly, TooLarge
 from .limits import Busy, TimedOut
 

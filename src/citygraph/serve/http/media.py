@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..query import results
-from ..query.results import Result
+from ...query import results
+from ...query.results import Result
 
 
 def _write_rdfxml(result: Result) -> str:

@@ -14,14 +14,15 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from ..errors import BadInput
-from ..publish.dump import CHECKSUMS
-from ..version import __version__
+from ...errors import BadInput
+from ...publish.dump import CHECKSUMS
+from ...version import __version__
+from ..http import media
+from ..http.responses import send
+from ..site import Site
 from . import facts as F
-from . import figures, media, schemaorg
+from . import figures, schemaorg
 from .render import render
-from .responses import send
-from .site import Site
 
 TITLE = "citygraph — the knowledge graph of city diplomacy"
 DESCRIPTION = ("Sister cities, twin towns and friendship cities (友好城市) as validated, reasoned, queryable RDF linked to "

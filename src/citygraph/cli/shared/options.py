@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ..reason import DEFAULT_REASONER, REASONERS  # the package, light: not the reasoners
-from ..validate import SEVERITIES  # the package, light: not the validators
+from ...reason import DEFAULT_REASONER, REASONERS  # the package, light: not the reasoners
+from ...validate import SEVERITIES  # the package, light: not the validators
 
 F = TypeVar("F", bound=Callable[..., Any])
 Decorator = Callable[[F], F]

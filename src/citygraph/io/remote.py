@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from .errors import BadInput, RemoteError
+from ..errors import BadInput, RemoteError
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024   # one remote answer
 MAX_REDIRECTS = 5
