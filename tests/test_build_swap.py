@@ -27,7 +27,7 @@ OLD_TIE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 SCRIPT = """
 import os, signal, sys
-from citygraph import swap
+from citygraph.io import swap
 from citygraph.publish import dump
 target, signum, fallback = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "fallback"
 if fallback:  # a file system without RENAME_EXCHANGE
