@@ -1,7 +1,7 @@
 """What the exports for people without RDF cost, next to the RDF dumps of the same build.
 
 On the cached build (scope all by default: curated core + world layer), in the same run:
-- the tables the exports share (publish/tables.py: a handful of SPARQL queries + Python);
+- the tables the exports share (publish/tabular/tables.py: a handful of SPARQL queries + Python);
 - each writer: CSV + CSVW, the Excel workbook, GeoJSON, ties.json;
 - the RDF dumps (publish/dump.write_dumps), as the yardstick;
 - with --pyld, pyld's JSON-LD framing of the ties (`@embed: @always`) on the curated core only,
@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from citygraph.build import build
-from citygraph.publish import csv_export, dump, geojson_export, tables, ties_json, xlsx_export
+from citygraph.publish import dump
+from citygraph.publish.tabular import csv_export, geojson_export, tables, ties_json, xlsx_export
 
 DATE = dt.date(2026, 11, 29)
 

@@ -27,7 +27,7 @@ OLD_TIE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 SCRIPT = """
 import os, signal, sys
-from citygraph import swap
+from citygraph.io import swap
 from citygraph.publish import dump
 target, signum, fallback = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "fallback"
 if fallback:  # a file system without RENAME_EXCHANGE
@@ -155,7 +155,7 @@ def test_a_first_build_killed_before_its_rename_leaves_no_folder(tmp_path, old_b
 
 
 def test_a_second_build_into_a_locked_folder_exits_2_naming_the_holder(tmp_path, old_build):
-    from citygraph.swap import FolderLock
+    from citygraph.io.swap import FolderLock
 
     out = tmp_path / "dist"
     shutil.copytree(old_build[0], out)

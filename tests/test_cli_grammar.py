@@ -112,7 +112,7 @@ def test_reasoner_is_a_choice_of_the_reasoners_that_exist():
 
 
 def test_each_shared_option_is_declared_once():
-    text = "\n".join(p.read_text(encoding="utf-8") for p in (SRC / "cli").glob("*.py"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (SRC / "cli").rglob("*.py"))
     for name in ("--scope", "--reasoner", "--add", "--severity"):
         assert len(re.findall(rf'"{name}"', text)) == 1, name
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from citygraph.cli.progress import StageProgress
+from citygraph.cli.shared.progress import StageProgress
 
 
 class FakeTerminal(io.StringIO):

@@ -8,8 +8,9 @@ import stat
 import pyoxigraph as ox
 import pytest
 
-from citygraph import atomic, formats, ids, precision
+from citygraph import ids, precision
 from citygraph.errors import BadInput
+from citygraph.io import atomic, formats
 from citygraph.namespaces import CG, DCTERMS, PREFIXES, XSD, Namespace, sparql_prefixes
 
 # --- atomic -------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from citygraph.pictures import dates, geo, projection, render
-from citygraph.pictures.svg import esc, fmt
+from citygraph.pictures import dates, render
+from citygraph.pictures.drawing.svg import esc, fmt
+from citygraph.pictures.earth import geo, projection
 
 SVG = "{http://www.w3.org/2000/svg}"
 CG = "https://w3id.org/citygraph/ontology#"
@@ -81,7 +82,8 @@ def test_arcs_across_the_pacific_are_split_at_the_antimeridian(nanjing_map):
 
 
 def test_status_styles_a_suspended_tie_differently(curated, tmp_path):
-    from citygraph.pictures import citymap, facts
+    from citygraph.pictures import facts
+    from citygraph.pictures.charts import citymap
 
     ties = facts.ties_of(curated.store, NANJING)
     nagoya = next(t for t in ties if t.iri == NAGOYA_TIE)

@@ -20,7 +20,8 @@ import pytest
 from openpyxl import load_workbook
 
 from citygraph.namespaces import CG, RDF
-from citygraph.publish import csv_export, formats, geojson_export, outputs, tables, ties_json
+from citygraph.publish import formats, outputs
+from citygraph.publish.tabular import csv_export, geojson_export, tables, ties_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BUILTIN = {"string": XSD + "string", "anyURI": XSD + "anyURI", "gYear": XSD + "gYear", "date": XSD + "date",

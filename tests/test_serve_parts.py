@@ -12,11 +12,12 @@ import pytest
 
 from citygraph.errors import BadInput
 from citygraph.query.catalogue import catalogue
-from citygraph.serve import figures, media
 from citygraph.serve.api import openapi
-from citygraph.serve.backend import LocalBackend, ReadOnly, RemoteBackend, query_form
-from citygraph.serve.limits import Busy, Gate, Limits, TimedOut
-from citygraph.serve.render import script_json, term_html
+from citygraph.serve.http import media
+from citygraph.serve.http.backend import LocalBackend, ReadOnly, RemoteBackend, query_form
+from citygraph.serve.http.limits import Busy, Gate, Limits, TimedOut
+from citygraph.serve.pages import figures
+from citygraph.serve.pages.render import script_json, term_html
 from citygraph.serve.site import Site
 
 

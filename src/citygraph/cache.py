@@ -35,8 +35,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BadInput
+from .io.swap import FolderLock, exchange, fsync_dir
 from .load import resources
-from .swap import FolderLock, exchange, fsync_dir
 
 KEEP = 6  # newest entries kept; older ones are deleted when a new one is written
 KEEP_BROKEN = 2  # moved-aside entries kept for a post-mortem
@@ -224,7 +224,7 @@ def manifest_for(built, key: str, **extra) -> dict:
 
 
 def _version() -> str:
-    from . import __version__
+    from .version import __version__
     return __version__
 
 

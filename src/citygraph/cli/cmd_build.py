@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from . import options
-from .progress import StageProgress
+from .shared import options
+from .shared.progress import StageProgress
 
 
 @click.command("build")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..formats import RESULTS_INPUTS
-from . import options
+from ..io.formats import RESULTS_INPUTS
+from .shared import options
 
 
 @click.group("import")

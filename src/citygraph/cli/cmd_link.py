@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import options
+from .shared import options
 
 ENDPOINT_HELP = ("Wikidata's SPARQL endpoint, or a copy of it (default: $CITYGRAPH_WIKIDATA_ENDPOINT or "
                  "https://query.wikidata.org/sparql).")
@@ -40,7 +40,7 @@ def remote_options(f):
 
 
 def _set_max_bytes(value):
-    from ..remote import set_max_bytes
+    from ..io.remote import set_max_bytes
 
     set_max_bytes(value)
 

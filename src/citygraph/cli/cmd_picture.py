@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import options
+from .shared import options
 
 
 @click.command("picture")
@@ -38,7 +38,8 @@ def command(kind, city, tie, out, base, scope, extra):
     Exit 2 for an unknown place or tie, or a file name without .svg, .png or .html.
     """
     from .. import cache
-    from ..pictures import layout, render
+    from ..pictures import render
+    from ..pictures.drawing import layout
     from ..pictures.output import format_for, write_atomically
 
     fmt = format_for(out) if out is not None else "svg"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import options
+from .shared import options
 
 
 @click.command("publish")

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from . import options
+from .shared import options
 
 
 @click.command("queries")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..formats import QUERY_OUTPUTS
-from . import options
+from ..io.formats import QUERY_OUTPUTS
+from .shared import options
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -65,8 +65,8 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
     Exit 2 for an unknown query or parameter, a value of the wrong type or a bad format;
     3 when the endpoint fails or times out.
     """
-    from .. import remote
     from ..errors import BadInput
+    from ..io import remote
     from ..load.guards import regular_file
     from ..query import service_policy
     from ..query.binding import bind
@@ -74,7 +74,7 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
     from ..query.catalogue_cache import get
     from ..query.results import check_format, default_format, write
     from ..query.run import ENGINE_FORMATS, GRAPH_FORMS, graph_answer, run
-    from .progress import StageProgress
+    from .shared.progress import StageProgress
 
     if (name is None) == (file is None):
         raise BadInput("give either a stored query NAME or --file FILE (see 'citygraph queries')")

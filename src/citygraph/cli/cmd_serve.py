@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..namespaces import BASE
-from . import options
+from .shared import options
 
 
 @click.command("serve")
@@ -49,8 +49,8 @@ def command(host, port, scope, extra, reasoner, base_url, endpoint, dumps, timeo
     """
     from ..errors import BadInput
     from ..query.service_policy import DEFAULT_ALLOWED
-    from ..serve.server import Options, run, site_from_options
-    from .progress import StageProgress
+    from ..serve.http.server import Options, run, site_from_options
+    from .shared.progress import StageProgress
 
     if endpoint and (extra or reasoner or scope != "all"):
         raise BadInput("--scope, --add and --reasoner choose the built graph; they do not apply with --endpoint")

@@ -23,9 +23,9 @@ from typing import NoReturn
 
 import pyoxigraph as ox
 
-from .. import atomic, remote
 from ..errors import BadInput, RemoteError
 from ..ids import check_qid, key_order
+from ..io import atomic, remote
 from ..load import guards, resources
 from ..version import __version__
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import atomic, ids, precision
+from .. import ids, precision
 from ..errors import BadInput
 from ..ids import key_order
+from ..io import atomic
 from ..load.rdfio import load_file
 from ..namespaces import CG, CLAIM, GEO, GRAPH_ENRICHMENT, ID, PROV, RDF, RDFS, WD, XSD
 from .client import WikidataClient

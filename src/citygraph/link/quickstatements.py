@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import atomic
 from ..ids import key_order
+from ..io import atomic
 from .ours import WORLD_GRAPH, OurDate, OurGraph, Partnership, SourceRef
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from .. import formats
 from ..errors import BadInput
+from ..io import formats
 from ..namespaces import BASE
 from . import guards
 

@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 
-from .svg import esc
+from .drawing.svg import esc
 
 STYLE = """
 body { margin: 0; padding: 16px; font-family: "DejaVu Sans", Verdana, Arial, sans-serif; background: #ffffff; color: #222222; }

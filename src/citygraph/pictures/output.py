@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import atomic
 from ..errors import BadInput
+from ..io import atomic
 from .render import render
 
 EXTENSIONS = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html"}

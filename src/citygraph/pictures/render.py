@@ -5,8 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..errors import BadInput
-from . import citymap, facts, growth, html, layout, places, timeline, worldmap
-from .layout import Link
+from . import facts, html, places
+from .charts import citymap, growth, timeline, worldmap
+from .drawing import layout
+from .drawing.layout import Link
 
 KINDS = ("map", "timeline", "growth")
 FORMATS = ("svg", "png", "html")

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import atomic
 from ..errors import BadInput
-from ..formats import BY_NAME, Format
+from ..io import atomic
+from ..io.formats import BY_NAME, Format
+from ..io.swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 from ..prefixes import PREFIXES
-from ..swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 
 TURTLE = "citygraph.ttl"
 NTRIPLES = "citygraph.nt"
@@ -39,7 +39,7 @@ TRIG = "citygraph.trig"
 VOID = "void.ttl"
 CHECKSUMS = "SHA256SUMS"
 
-# File name -> its format in citygraph.formats; feeds the VoID/DCAT distributions and the README.
+# File name -> its format in citygraph.io.formats; feeds the VoID/DCAT distributions and the README.
 DUMP_FORMATS: dict[str, Format] = {TURTLE: BY_NAME["turtle"], NTRIPLES: BY_NAME["ntriples"], JSONLD: BY_NAME["jsonld"],
                                    TRIG: BY_NAME["trig"]}
 MEDIA_TYPES: dict[str, str] = {name: f.media_type for name, f in DUMP_FORMATS.items()}

@@ -1,6 +1,6 @@
 """The exports for people without RDF, written by the build: CSV + CSVW, Excel, GeoJSON, ties.json.
 
-All come from one set of tables (publish/tables.py) read from the built store once; "status"
+All come from one set of tables (publish/tabular/tables.py) read from the built store once; "status"
 is the status on the release date (publish/release.py), never on the clock's date.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import csv_export, geojson_export, release, tables, ties_json, xlsx_export
+from . import release
+from .tabular import csv_export, geojson_export, tables, ties_json, xlsx_export
 
 
 def write(built, folder: Path) -> None:

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .. import __version__
 from ..errors import BadInput
 from ..namespaces import DCTERMS, GRAPH, GRAPH_ENRICHMENT, GRAPH_ONTOLOGY, ONTOLOGY_IRI
+from ..version import __version__
 
 TITLE = "citygraph: the knowledge graph of city diplomacy"
 DESCRIPTION = ("The knowledge graph of city diplomacy: sister cities, twin towns and friendship cities as "

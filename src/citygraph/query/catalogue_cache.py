@@ -29,7 +29,7 @@ _state: dict = {}
 
 
 def _path() -> Path:
-    from ..cache import cache_dir
+    from ..load.resources import cache_dir
 
     return cache_dir() / "queries.json"
 

@@ -22,8 +22,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from .. import remote
 from ..errors import BadInput, RemoteError
+from ..io import remote
 from ..load import guards
 from . import service_policy
 

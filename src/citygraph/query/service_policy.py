@@ -31,7 +31,7 @@ def allowed() -> tuple[str, ...]:
 @contextlib.contextmanager
 def allowing(urls: Iterable[str]) -> Iterator[None]:
     """Within the block, SERVICE may also call these endpoints (each an http(s) URL)."""
-    from ..remote import check_url
+    from ..io.remote import check_url
 
     extra = tuple(check_url(u, "--allow-service") for u in urls)
     token = _EXTRA.set(_EXTRA.get() + extra)

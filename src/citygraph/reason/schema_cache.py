@@ -38,7 +38,7 @@ def key_for(ontology_digest: str) -> str:
 
 
 def path_for(key: str) -> Path:
-    from ..cache import cache_dir
+    from ..load.resources import cache_dir
 
     return cache_dir() / f"schema-{key}.json"
 

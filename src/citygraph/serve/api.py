@@ -18,12 +18,12 @@ from ..query.binding import bind, bound_text
 from ..query.catalogue import StoredQuery
 from ..query.terms import TYPES
 from ..version import __version__
-from . import media
-from .facts import stored, stored_queries
-from .render import render
-from .responses import send
+from .http import media
+from .http.responses import send
+from .http.sparql import write_answer
+from .pages.facts import stored, stored_queries
+from .pages.render import render
 from .site import Site
-from .sparql import write_answer
 
 TEXT_TABLE = media.Format("table", "text/plain", "text", None, results.write_table)
 _SCHEMA = {  # parameter type -> JSON Schema of its text

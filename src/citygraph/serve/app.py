@@ -30,9 +30,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import CitygraphError
-from . import api, landing, pages, querypage, sparql
-from .landing import NoSuchFile
-from .responses import json_error, plain_error
+from . import api
+from .http import sparql
+from .http.responses import json_error, plain_error
+from .pages import landing, pages, querypage
+from .pages.landing import NoSuchFile
 from .site import Site
 
 STATIC = Path(__file__).resolve().parent / "static"

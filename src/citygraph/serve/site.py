@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..namespaces import BASE
-from .backend import Answer, Backend
-from .limits import Gate, Limits
+from .http.backend import Answer, Backend
+from .http.limits import Gate, Limits
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Site:
     dumps: Path | None = None             # the build's output folder: the only files served
     source: str = ""                      # what is served, for the landing page and /health
     gate: Gate | None = None
-    drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/figures.py)
+    drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):

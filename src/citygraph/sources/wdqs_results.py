@@ -31,9 +31,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import atomic, formats, ids
+from .. import ids
 from .. import precision as precision_of
 from ..errors import BadInput
+from ..io import atomic, formats
 from ..load import guards
 from ..namespaces import CC0, CG, DCTERMS, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
 

@@ -1,0 +1,1 @@
+"""What several verbs share: the common options and the progress display."""

@@ -1,0 +1,1 @@
+"""Reading and writing safely: atomic files, folder swaps and locks, the file formats table, outbound HTTP rules."""

@@ -1,0 +1,1 @@
+"""The earth under the maps: the Equal Earth projection, Natural Earth countries, great circles, the frame."""

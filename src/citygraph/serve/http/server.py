@@ -1,0 +1,70 @@
+"""Running the application on uvicorn: one process, or `--workers N` processes.
+
+The options travel to worker processes as JSON in $CITYGRAPH_SERVE_OPTIONS and each worker
+makes its own Site with `site_from_options` (the built store opened read-only from the cache,
+which the parent built first; or the external endpoint).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...namespaces import BASE
+from ...query.service_policy import DEFAULT_ALLOWED
+from ..app import create_app
+from ..site import Site
+from .backend import LocalBackend, RemoteBackend
+from .limits import Limits
+
+ENV = "CITYGRAPH_SERVE_OPTIONS"
+
+
+@dataclass
+class Options:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    scope: str = "all"
+    add: list[str] = field(default_factory=list)
+    reasoner: str | None = None
+    base_url: str = BASE
+    endpoint: str | None = None
+    dumps: str | None = None
+    workers: int = 1
+    allow_service: list[str] = field(default_factory=lambda: list(DEFAULT_ALLOWED))
+    limits: dict = field(default_factory=dict)
+
+
+def site_from_options(opts: Options, progress: Callable[[str], None] | None = None) -> Site:
+    from ... import cache  # the build machinery: only when serving the local store
+
+    limits = Limits(**opts.limits)
+    if opts.endpoint:
+        backend: LocalBackend | RemoteBackend = RemoteBackend(allowed_services=opts.allow_service, max_rows=limits.max_rows, endpoint=opts.endpoint)
+        source = f"the SPARQL endpoint {opts.endpoint}"
+    else:
+        store = cache.built_store(opts.scope, [Path(p) for p in opts.add], opts.reasoner, progress=progress)
+        backend = LocalBackend(allowed_services=opts.allow_service, max_rows=limits.max_rows, store=store)
+        source = f"the built graph (scope {opts.scope}{''.join(', --add ' + Path(p).name for p in opts.add)})"
+    return Site(backend=backend, limits=limits, base_url=opts.base_url, dumps=Path(opts.dumps) if opts.dumps else None, source=source)
+
+
+def app_from_environment():
+    """The uvicorn factory of worker processes."""
+    return create_app(site_from_options(Options(**json.loads(os.environ[ENV]))))
+
+
+def run(opts: Options, site: Site) -> None:
+    import uvicorn  # imported when serving, so `citygraph --help` stays fast
+
+    common: dict[str, Any] = {"host": opts.host, "port": opts.port, "access_log": False, "log_level": "warning",
+              "timeout_graceful_shutdown": 5, "server_header": False}
+    if opts.workers > 1:
+        os.environ[ENV] = json.dumps(asdict(opts))
+        uvicorn.run("citygraph.serve.http.server:app_from_environment", factory=True, workers=opts.workers, **common)
+    else:
+        uvicorn.run(create_app(site), **common)

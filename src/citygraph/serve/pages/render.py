@@ -1,0 +1,66 @@
+"""HTML from templates (Jinja2, autoescape on) and the helpers templates use to show RDF terms.
+
+Every literal reaches the page through Jinja's escaping or `markupsafe.escape`; the only raw
+HTML is what these helpers build from escaped parts. JSON-LD inside <script> is dumped with
+`<`, `>` and `&` as \\u escapes, so a label cannot close the script element.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup, escape
+
+from ...query.terms import shorten
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("citygraph.serve", "templates"),
+        autoescape=True,  # every template, whatever its name
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["jsonld"] = script_json
+    env.filters["short"] = shorten
+    env.globals.update(dict=dict, zip=zip)
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def term_html(term, labels: dict[str, str], href) -> Markup:
+    """A term for people: an IRI as a link with its label; a literal as text (language, type noted)."""
+    if term is None:
+        return Markup("")
+    if isinstance(term, ox.NamedNode):
+        text = labels.get(term.value) or shorten(term.value)
+        return Markup('<a href="{}" title="{}">{}</a>').format(href(term.value), term.value, text)
+    if isinstance(term, ox.Literal):
+        note = ""
+        if term.language:
+            note = term.language
+        elif term.datatype and term.datatype.value != XSD + "string":
+            note = shorten(term.datatype.value).replace("xsd:", "")
+            if term.datatype.value.startswith(XSD):
+                note = term.datatype.value[len(XSD):]
+        if note:
+            return Markup('{} <span class="note">{}</span>').format(term.value, note)
+        return escape(term.value)
+    return escape(str(term))
