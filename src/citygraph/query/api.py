@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from ..errors import BadInput
 from .binding import bind
 from .catalogue_cache import get
-from .results import Result, _from_solutions
-from .run import engine_query, run, sorted_ntriples
+from .results import Result, _from_solutions, sorted_ntriples
+from .run import engine_query, run
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -126,7 +126,7 @@ def sparql(text: str, *, scope: str = "all", add=(), reasoner: str | None = None
     target = cache.graph_file_store(Path(graph)) if graph is not None else store(scope, add, reasoner)
     answer = engine_query(text, target)
     if isinstance(answer, ox.QueryTriples):
-        return _triples(sorted_ntriples(answer))
+        return _triples(sorted_ntriples(answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
     return _light(_from_solutions(form, answer))
 
 
@@ -152,5 +152,5 @@ def run_query(name: str, *, endpoint: str | None = None, graph: str | Path | Non
     if target is not None and query.form in ("CONSTRUCT", "DESCRIBE"):
         from .binding import bound_text
 
-        return _triples(sorted_ntriples(engine_query(bound_text(query, bind(query, params)), target)))
+        return _triples(sorted_ntriples(engine_query(bound_text(query, bind(query, params)), target).serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
     return _light(run(query, params, store=target, endpoint=endpoint, timeout=timeout))

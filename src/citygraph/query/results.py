@@ -375,21 +375,29 @@ def write_xml(result: Result) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_turtle(result: Result) -> str:
-    """Sorted triples; only the prefixes the answer uses, in the project's fixed order."""
+def sorted_ntriples(data: bytes) -> bytes:
+    """N-Triples lines sorted bytewise and de-duplicated: the one order of every graph answer,
+    whichever engine or writer produced them (the CLI's engine path, the server, a remote answer)."""
+    return b"".join(sorted(set(data.splitlines(keepends=True))))
+
+
+def turtle_from_ntriples(nt: bytes) -> bytes:
+    """Turtle by the engine's writer, declaring only the prefixes the triples use, in our fixed order."""
     from ..publish.dump import ordered_prefixes
     from .terms import DISPLAY_PREFIXES
 
-    triples = sorted_triples(result.triples)
-    iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}
-    iris |= {tr.object.datatype.value for tr in triples if isinstance(tr.object, ox.Literal)}
-    used = {k: v for k, v in DISPLAY_PREFIXES.items() if any(i.startswith(v) for i in iris)}
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
-    return ordered_prefixes(data, used).decode("utf-8")
+    used = {k: v for k, v in DISPLAY_PREFIXES.items() if b"<" + v.encode() in nt}
+    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+    return ordered_prefixes(data, used)
+
+
+def write_turtle(result: Result) -> str:
+    """The answer's N-Triples order; only the prefixes it uses, in the project's fixed order."""
+    return turtle_from_ntriples(write_ntriples(result).encode("utf-8")).decode("utf-8")
 
 
 def write_ntriples(result: Result) -> str:
-    return (ox.serialize(sorted_triples(result.triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return sorted_ntriples(ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def write_jsonld(result: Result) -> str:

@@ -15,8 +15,7 @@ from ..errors import BadInput
 from . import places, service_policy
 from .binding import bind, bound_text
 from .catalogue import StoredQuery
-from .results import run_local, run_remote, within
-from .terms import DISPLAY_PREFIXES
+from .results import run_local, run_remote, sorted_ntriples, turtle_from_ntriples, within
 
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 ENGINE_FORMATS = ("ntriples", "turtle")  # written by pyoxigraph's serialisers straight from the answer
@@ -44,21 +43,6 @@ def engine_query(text: str, store: ox.Store):
         raise BadInput(f"the query failed on the local graph: {err}") from None
 
 
-def sorted_ntriples(answer) -> bytes:
-    """A CONSTRUCT/DESCRIBE answer as sorted, de-duplicated N-Triples, written by the engine."""
-    data = answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-    return b"".join(sorted(set(data.splitlines(keepends=True))))
-
-
-def turtle_from_ntriples(nt: bytes, prefixes: Mapping[str, str] = DISPLAY_PREFIXES) -> bytes:
-    """Turtle by the engine's writer, declaring only the prefixes the triples use, in our fixed order."""
-    from ..publish.dump import ordered_prefixes
-
-    used = {k: v for k, v in prefixes.items() if b"<" + v.encode() in nt}
-    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=used) or b""
-    return ordered_prefixes(data, used)
-
-
 def graph_answer(query: StoredQuery, values: Mapping[str, object] | None, fmt: str, *, store: ox.Store | None = None,
                  endpoint: str | None = None, timeout: float = 60.0) -> bytes:
     """A CONSTRUCT/DESCRIBE answer in `fmt` (ntriples or turtle), in the same bytes whichever engine
@@ -68,12 +52,11 @@ def graph_answer(query: StoredQuery, values: Mapping[str, object] | None, fmt: s
     if store is not None and endpoint is None:
         text = bound_text(query, bind(query, values or {}))
         service_policy.check_services(text, service_policy.allowed(), "the query")
-        nt = within(timeout, lambda: sorted_ntriples(engine_query(text, store)))
+        nt = within(timeout, lambda: sorted_ntriples(engine_query(text, store).serialize(format=ox.RdfFormat.N_TRIPLES) or b""))
     else:
         result = run(query, values, endpoint=endpoint, timeout=timeout)
-        data = ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        nt = b"".join(sorted(set(data.splitlines(keepends=True))))
+        nt = sorted_ntriples(ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     return nt if fmt == "ntriples" else turtle_from_ntriples(nt)
 
 
-__all__ = ["run", "graph_answer", "engine_query", "sorted_ntriples", "turtle_from_ntriples", "ENGINE_FORMATS"]
+__all__ = ["run", "graph_answer", "engine_query", "ENGINE_FORMATS"]

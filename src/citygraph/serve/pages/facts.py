@@ -99,8 +99,9 @@ async def gather(ask: Ask, iri: str) -> Facts | None:
                              f"SELECT ?w WHERE {{ {sparql_term(ox.NamedNode(iri))} geo:hasCentroid/geo:asWKT ?w }} ORDER BY ?w LIMIT 1")
         facts.wkt = next((row[0].value for row in centroid.result.rows), None)
     if any(t.predicate.value == CG + "party" for t in facts.outgoing):
-        facts.extra["history"] = (await ask(stored_text("history", tie=iri))).result
-        facts.quotes = await quotes(ask, [row[-1].value for row in facts.extra["history"].rows])
+        history = facts.extra["history"] = (await ask(stored_text("history", tie=iri))).result
+        event = history.variables.index("event")
+        facts.quotes = await quotes(ask, [row[event].value for row in history.rows])
     facts.labels = await labels(ask, _iris(facts))
     return facts
 
