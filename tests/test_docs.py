@@ -109,7 +109,7 @@ def commands(block: Block) -> list[Command]:
             start = i
             while text.endswith("\\") and i + 1 < len(lines):
                 i += 1
-                text = text[:-1] + "\n" + lines[i]
+                text = text + "\n" + lines[i]  # bash reads backslash-newline as one line
             out.append(Command(text, line=block.line + 1 + start))
         elif out:
             out[-1].expected.append(line.rstrip())
@@ -377,7 +377,7 @@ def _run_pycon(block: Block, where: str, cwd: Path, cache: Path) -> list[str]:
 def test_console_blocks_parse_commands_output_and_exit_codes():
     block = Block("console", "$ echo a \\\n  b\na b\n$ false\n[exit 1]\n", 10)
     cmds = commands(block)
-    assert [c.text for c in cmds] == ["echo a \n  b", "false"]
+    assert [c.text for c in cmds] == ["echo a \\\n  b", "false"]
     assert cmds[0].expected == ["a b"] and cmds[0].exit_code == 0 and cmds[0].line == 11
     assert cmds[1].expected == [] and cmds[1].exit_code == 1
 

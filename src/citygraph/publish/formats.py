@@ -59,6 +59,11 @@ DISTRIBUTIONS: dict[str, FileFormat] = {
                             "The ties as framed JSON-LD: an array of plain JSON objects with short keys."),
     "ties.context.jsonld": FileFormat("application/ld+json", W3C_FORMATS + "JSON-LD", "JSON_LD",
                                       "The JSON-LD context of ties.json, to reference by URL."),
+    # citygraph picture, written by every build (pictures/output.py BUILD_PICTURES)
+    "pictures/world-map.svg": FileFormat("image/svg+xml", "https://www.w3.org/TR/SVG11/", "SVG",
+                                         "Every tie of the graph on an Equal Earth map, drawn as a density of routes."),
+    "pictures/growth.svg": FileFormat("image/svg+xml", "https://www.w3.org/TR/SVG11/", "SVG",
+                                      "Ties formed per year and in force, with suspensions and endings."),
 }
 
 
