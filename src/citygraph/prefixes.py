@@ -43,4 +43,16 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-__all__ = ["BASE", "PREFIXES"]
+__all__ = ["BASE", "PREFIXES", "ordered_prefixes"]
+
+
+def ordered_prefixes(data: bytes, prefixes: dict[str, str]) -> bytes:
+    """Rewrite a Turtle serialiser's @prefix header in the order of `prefixes` (the serialiser's
+    own order is a hash map's), keeping only the prefixes it declared."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    declared = {line.split(b" ", 2)[1].rstrip(b":").decode() for line in lines[:n]}
+    head = [f"@prefix {k}: <{v}> .".encode() for k, v in prefixes.items() if k in declared]
+    return b"\n".join(head + lines[n:])

@@ -30,7 +30,7 @@ from ..errors import BadInput
 from ..io import atomic
 from ..io.formats import BY_NAME, Format
 from ..io.swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
-from ..prefixes import PREFIXES
+from ..prefixes import PREFIXES, ordered_prefixes
 
 TURTLE = "citygraph.ttl"
 NTRIPLES = "citygraph.nt"
@@ -74,17 +74,6 @@ def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
         tail = f" <{g}> .\n".encode()
         out.extend(line[:-3] + tail for line in lines_by_graph[g])  # lines end with b" .\n"
     return b"".join(out)
-
-
-def ordered_prefixes(data: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
-    """Rewrite the serialiser's @prefix header in our fixed order (its own order is a hash map's)."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    declared = {line.split(b" ", 2)[1].rstrip(b":").decode() for line in lines[:n]}
-    head = [f"@prefix {k}: <{v}> .".encode() for k, v in prefixes.items() if k in declared]
-    return b"\n".join(head + lines[n:])
 
 
 def serialize_turtle(nt: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:

@@ -45,6 +45,7 @@ from ..namespaces import (
     XSD,
     data_graph,
 )
+from ..prefixes import ordered_prefixes
 from . import formats, release
 
 DATASET_IRI = DATASET.value
@@ -305,21 +306,10 @@ def description(built, folder: Path, triples: int) -> list[ox.Triple]:
     return list(out)
 
 
-def _ordered_prefixes(data: bytes) -> bytes:
-    """Rewrite the serialiser's @prefix header in our fixed order (its own order is a hash map's)."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    declared = {line.split(b" ", 2)[1].rstrip(b":").decode() for line in lines[:n]}
-    head = [f"@prefix {k}: <{v}> .".encode() for k, v in VOID_PREFIXES.items() if k in declared]
-    return b"\n".join(head + lines[n:])
-
-
 def describe(built, folder: Path, triples: int) -> bytes:
     """void.ttl as sorted Turtle."""
     nt = ox.serialize(description(built, folder, triples), format=ox.RdfFormat.N_TRIPLES) or b""
     ordered = b"".join(sorted(set(nt.splitlines(keepends=True))))
     data = ox.serialize(ox.parse(ordered, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                         prefixes=VOID_PREFIXES) or b""
-    return _ordered_prefixes(data)
+    return ordered_prefixes(data, VOID_PREFIXES)

@@ -383,7 +383,7 @@ def sorted_ntriples(data: bytes) -> bytes:
 
 def turtle_from_ntriples(nt: bytes) -> bytes:
     """Turtle by the engine's writer, declaring only the prefixes the triples use, in our fixed order."""
-    from ..publish.dump import ordered_prefixes
+    from ..prefixes import ordered_prefixes
     from .terms import DISPLAY_PREFIXES
 
     used = {k: v for k, v in DISPLAY_PREFIXES.items() if b"<" + v.encode() in nt}
