@@ -396,9 +396,9 @@ def test_updates_load_and_off_list_service_are_refused(http, listener):
 # --- --endpoint mode over a real oxigraph server ---------------------------------------------------
 
 @pytest.fixture(scope="session")
-def over_oxigraph(request, curated_dumps, tmp_path_factory):
+def over_oxigraph(request, curated_dumps, tmp_path_factory, oxigraph):
     folder = tmp_path_factory.mktemp("serve-endpoint")
-    url = serve_server.oxigraph_from_dump(Path(curated_dumps) / "citygraph.trig", request.config, folder)
+    url = oxigraph(Path(curated_dumps) / "citygraph.trig", union=True)  # the one Oxigraph fixture (conftest)
     return serve_server.start("endpoint", ["--endpoint", url, "--dumps", str(curated_dumps)], request.config, folder)
 
 
