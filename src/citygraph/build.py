@@ -60,6 +60,21 @@ def extra_graph_name(path: Path) -> str:
     return GRAPH["add/" + Path(path).stem].value
 
 
+def _sources_in_scope(scope: str, with_world: bool) -> dict[str, list[Path]]:
+    """The data/ sources (name -> Turtle files) that --scope selects; BadInput for an unknown one."""
+    from .sources import world
+
+    sources = resources.data_sources()
+    if scope == "all":
+        return sources
+    if scope == "none":
+        return {}
+    if scope not in sources and not with_world:
+        choices = sorted(set(sources) | ({world.WORLD} if world.available() else set()))
+        raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
+    return {scope: sources[scope]} if scope in sources else {}
+
+
 def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     """Load ontology, shapes and data into a fresh store; nothing reasoned or checked yet.
 
@@ -70,16 +85,9 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
     from .sources import world
 
     store = ox.Store()
-    sources = resources.data_sources()
     # The world layer is CSV/TSV in data/world/, imported straight into quads (world.py).
     with_world = world.available() and scope in ("all", world.WORLD)
-    if scope == "none":
-        sources = {}
-    elif scope != "all":
-        if scope not in sources and not with_world:
-            choices = sorted(set(sources) | ({world.WORLD} if world.available() else set()))
-            raise BadInput(f"--scope {scope!r}: no such data source; choose 'all' or one of {', '.join(choices)}")
-        sources = {scope: sources[scope]} if scope in sources else {}
+    sources = _sources_in_scope(scope, with_world)
     for path in resources.ontology_files():
         load_file(store, path, GRAPH_ONTOLOGY.value)
     for path in resources.shapes_files():

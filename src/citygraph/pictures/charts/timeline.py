@@ -224,11 +224,7 @@ def _tie_description(t: Tie, dated: list[Event], undated: list[Event]) -> str:
 
 def render_city(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, ident: str = "cg-timeline") -> bytes:
     """All ties of a place as rows, grouped by status, each with its status band and events."""
-    groups: dict[str, list[Tie]] = {s: [] for s in status.STATUSES}
-    for t in ties:
-        groups[t.status].append(t)
-    for rows in groups.values():
-        rows.sort(key=lambda t: (status.formed(t.events) or date.max, t.partner_of(city.iri).label, t.iri))
+    groups = _by_status(city, ties)
     dated = [e for t in ties for e in t.events if e.span]
     heading = f"Ties of {city.label} over time"
     sub = f"{len(ties)} ties; {sum(1 for t in ties if any(e.span for e in t.events))} with dated events; rows grouped by status after the latest dated event"
@@ -238,6 +234,29 @@ def render_city(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, i
     parts: list[str] = [_defs(ident), layout.title_band(WIDTH, heading, sub, ident)]
     sc, ticks = axis.scale_for(*(_bounds(dated) if dated else (1990.0, 2000.0)), LEFT, WIDTH - RIGHT)
     parts.append(axis.draw(sc, ticks, top - 6, axis_y))
+    parts += _grouped_rows(city, groups, sc, top, row_h, link, ident)
+    legend, lh = _legend(axis_y + 34, ident)
+    parts.append(legend)
+    parts.append(layout.credit(12, axis_y + 34 + lh + 14, "Data: citygraph. A year is a bar over the year, a month over the month, a day a point."))
+    desc = " ".join([f"Timeline of the {len(ties)} ties of {city.label}, one row per tie, grouped by status."] +
+                    [_row_text(city, t) for rows in groups.values() for t in rows])
+    return document(WIDTH, axis_y + 34 + lh + 24, ident=ident, title_text=heading, desc_text=desc, body=parts)
+
+
+def _by_status(city: Place, ties: list[Tie]) -> dict[str, list[Tie]]:
+    """The ties grouped by status (in STATUSES order), each group by the day the tie was formed."""
+    groups: dict[str, list[Tie]] = {s: [] for s in status.STATUSES}
+    for t in ties:
+        groups[t.status].append(t)
+    for rows in groups.values():
+        rows.sort(key=lambda t: (status.formed(t.events) or date.max, t.partner_of(city.iri).label, t.iri))
+    return groups
+
+
+def _grouped_rows(city: Place, groups: dict[str, list[Tie]], sc: axis.Scale, top: float, row_h: float,
+                  link: Link, ident: str) -> list[str]:
+    """A heading per non-empty status group, then one row per tie."""
+    parts: list[str] = []
     y = top
     for st, rows in groups.items():
         if not rows:
@@ -248,14 +267,13 @@ def render_city(city: Place, ties: list[Tie], *, link: Link = layout.iri_link, i
         for t in rows:
             parts.append(_city_row(city, t, sc, y, row_h, link, ident))
             y += row_h
-    legend, lh = _legend(axis_y + 34, ident)
-    parts.append(legend)
-    parts.append(layout.credit(12, axis_y + 34 + lh + 14, "Data: citygraph. A year is a bar over the year, a month over the month, a day a point."))
-    desc = " ".join([f"Timeline of the {len(ties)} ties of {city.label}, one row per tie, grouped by status."] +
-                    [f"{t.partner_of(city.iri).label}: {STATUS_TEXT[t.status]}; "
-                     + ("; ".join(f"{kind_words(e.kind)} {e.lexical}" for e in t.events if e.span) or "no dated events") + "."
-                     for rows in groups.values() for t in rows])
-    return document(WIDTH, axis_y + 34 + lh + 24, ident=ident, title_text=heading, desc_text=desc, body=parts)
+    return parts
+
+
+def _row_text(city: Place, t: Tie) -> str:
+    """One tie's row for a screen reader: partner, status, dated events."""
+    events = "; ".join(f"{kind_words(e.kind)} {e.lexical}" for e in t.events if e.span) or "no dated events"
+    return f"{t.partner_of(city.iri).label}: {STATUS_TEXT[t.status]}; {events}."
 
 
 def _city_row(city: Place, t: Tie, sc: axis.Scale, y: float, row_h: float, link: Link, ident: str) -> str:
