@@ -11,7 +11,8 @@ import pyoxigraph as ox
 
 from .. import ids
 from ..errors import BadInput
-from ..namespaces import CG, PARTNERSHIP, PLACE, RDFS, SKOS
+from ..namespaces import CG, PARTNERSHIP, PLACE
+from ..query import places as query_places
 from . import facts
 from .model import Place
 
@@ -22,12 +23,6 @@ def _is_place(store: ox.Store, iri: str) -> bool:
     node = ox.NamedNode(iri)
     return any(True for _ in store.quads_for_pattern(node, None, None)) or any(
         True for _ in store.quads_for_pattern(None, CG["party"], node))
-
-
-def _by_label(store: ox.Store, name: str) -> list[str]:
-    q = f"""SELECT DISTINCT ?p WHERE {{ ?p {RDFS['label']}|{SKOS['altLabel']}|{SKOS['prefLabel']} ?l
-        FILTER(STR(?l) = {ox.Literal(name)}) FILTER(STRSTARTS(STR(?p), "{PLACE_BASE}")) }} ORDER BY ?p"""
-    return [r[0].value for r in facts.select(store, q)]
 
 
 def resolve(store: ox.Store, name: str) -> Place:
@@ -44,14 +39,9 @@ def resolve(store: ox.Store, name: str) -> Place:
         if not _is_place(store, iri):
             raise BadInput(f"--city {name!r}: no place {iri} in the graph; find one with `citygraph query place-by-name --name …`")
         return facts.places(store, [iri])[iri]
-    found = [p for p in _by_label(store, text) if "/" not in p[len(PLACE_BASE):]]
-    if not found:
-        raise BadInput(f"--city {name!r}: no place has this exact name; give its QID, or find it with `citygraph query place-by-name --name …`")
-    if len(found) > 1:
-        info = facts.places(store, found)
-        options = "; ".join(f"{info[p].qid or p} ({info[p].label}{', ' + info[p].country if info[p].country else ''})" for p in found)
-        raise BadInput(f"--city {name!r}: {len(found)} places have this name: {options}; give the QID")
-    return facts.places(store, found)[found[0]]
+    # a name: the query catalogue's one resolver (labels in any language; ambiguity listed with QID and country)
+    iri = query_places.resolve(store, text, f"--city {name!r}")
+    return facts.places(store, [iri])[iri]
 
 
 def resolve_tie(text: str) -> str:
