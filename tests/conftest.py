@@ -5,10 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import shutil
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -16,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from stores import Store, start_oxigraph
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -96,12 +94,6 @@ def world_dumps(world, tmp_path_factory):
 # --- real Oxigraph servers ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def quad_count(url: str) -> int:
     """How many quads a server holds, asked through its query service."""
     q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -118,47 +110,23 @@ def oxigraph(tmp_path_factory) -> Callable[..., str]:
     store folder; the server runs until the session ends. One server per (file, union), however
     many modules ask.
     """
-    exe = shutil.which("oxigraph")
-    if exe is None:
-        pytest.fail("the `oxigraph` server CLI is not installed (pip install oxigraph; it is in the test extra)")
     servers: dict[tuple[Path, bool], str] = {}
-    procs: list[tuple[subprocess.Popen, object]] = []
+    started: list[Store] = []
 
     def start(path: Path, union: bool = False) -> str:
         key = (Path(path).resolve(), union)
-        if key in servers:
-            return servers[key]
-        folder = tmp_path_factory.mktemp("oxigraph")
-        location = folder / "db"
-        subprocess.run([exe, "load", "--location", str(location), "--file", str(path)], check=True, capture_output=True, timeout=300)
-        port = free_port()
-        log = (folder / "server.log").open("wb")
-        proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-                                + (["--union-default-graph"] if union else []), stdout=log, stderr=subprocess.STDOUT)
-        procs.append((proc, log))
-        url = f"http://127.0.0.1:{port}/query"
-        deadline = time.monotonic() + 60
-        while True:
+        if key not in servers:
             try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph serve did not start: {(folder / 'server.log').read_text(errors='replace')}")
-                time.sleep(0.1)
-        servers[key] = url
-        return url
+                store = start_oxigraph(tmp_path_factory.mktemp("oxigraph"), data=Path(path), union=union)
+            except RuntimeError as e:
+                pytest.fail(str(e))
+            started.append(store)
+            servers[key] = store.sparql
+        return servers[key]
 
     yield start
-    for proc, log in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()  # type: ignore[attr-defined]
+    for store in started:
+        store.stop()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import free_port
+from stores import free_port
 
 _SERVERS: dict[str, dict] = {}
 XSS = Path(__file__).parent / "data" / "serve" / "xss.ttl"

@@ -92,15 +92,22 @@ def _wait(store: Store, seconds: float) -> Store:
         time.sleep(0.3)
 
 
-def start_oxigraph(folder: Path) -> Store:
+def start_oxigraph(folder: Path, data: Path | None = None, union: bool = False) -> Store:
+    """`oxigraph serve` on a new database in `folder`, first loaded with `data` if given.
+
+    `union`: the default graph is the union of the named graphs (`--union-default-graph`).
+    """
     exe = shutil.which("oxigraph")
     if exe is None:
         raise RuntimeError("the `oxigraph` server CLI is not installed (pip install oxigraph; it is in the test extra)")
     folder.mkdir(parents=True, exist_ok=True)
+    location = str(folder / "db")
+    if data is not None:
+        subprocess.run([exe, "load", "--location", location, "--file", str(data)], check=True, capture_output=True, timeout=300)
     port = free_port()
     log = open(folder / "oxigraph.log", "wb")  # noqa: SIM115 - the server writes it until stopped
-    proc = subprocess.Popen([exe, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([exe, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"]
+                            + (["--union-default-graph"] if union else []), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     return _wait(Store("oxigraph", f"{base}/store", f"{base}/query", proc, folder), 60)
 

@@ -19,7 +19,7 @@ import rdflib.compare
 from citygraph.query import catalogue
 from citygraph.query import run as runner
 from citygraph.query.results import write
-from conftest import free_port
+from stores import free_port
 
 LOCAL_QUERIES = sorted(q.name for q in catalogue.catalogue() if not q.federated)
 

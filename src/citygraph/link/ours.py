@@ -19,6 +19,7 @@ from ..errors import BadInput
 from ..ids import is_qid, key_order, ordered_pair
 from ..load.store import select
 from ..namespaces import CG, PREFIXES, data_graph, sparql_prefixes
+from ..wkt import parse_point
 from .dates import PreciseDate
 
 WORLD_GRAPH = data_graph("world").value
@@ -26,7 +27,6 @@ FORMAL_KINDS = {"FormalPartnership", "SisterCity", "TwinTown", "FriendshipCity"}
 # Dates that only bound the event (no later than …) or announce it (planned) are shown, never
 # compared or handed to Wikidata as the start of a tie.
 INEXACT_QUALIFIERS = {"NoLaterThan", "Planned"}
-_WKT_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
 
 _HEAD = sparql_prefixes(PREFIXES)
 
@@ -97,12 +97,6 @@ class OurGraph:
         """QIDs of places with ties in any data graph but the Wikidata-derived world layer."""
         out = {q for p in self.partnerships.values() if p.graphs - {WORLD_GRAPH} for q in p.pair}
         return sorted(out, key=key_order)
-
-
-def parse_point(wkt: str) -> tuple[float, float] | None:
-    """(lon, lat) from 'POINT(lon lat)' (GeoSPARQL) or 'Point(lon lat)' (Wikidata)."""
-    m = _WKT_POINT.match(wkt)
-    return (float(m.group(1)), float(m.group(2))) if m else None
 
 
 def load(scope: str = "nanjing", data_files: tuple[Path, ...] = ()) -> OurGraph:
@@ -268,4 +262,4 @@ def _read_sources(store: ox.Store, graphs: list[str]) -> dict[str, SourceRef]:
     return out
 
 
-__all__ = ["OurGraph", "Place", "Partnership", "OurDate", "SourceRef", "load", "read", "parse_point"]
+__all__ = ["OurGraph", "Place", "Partnership", "OurDate", "SourceRef", "load", "read"]

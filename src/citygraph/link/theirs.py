@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from ..ids import key_order, ordered_pair
 from ..namespaces import WD, WIKIBASE, WIKIDATA_PREFIXES, sparql_prefixes
+from ..wkt import parse_point
 from .client import WikidataClient
 from .dates import PreciseDate
-from .ours import parse_point
 
 DEPRECATED = WIKIBASE.DeprecatedRank.value
 RANK_NAMES = {WIKIBASE.PreferredRank.value: "preferred", WIKIBASE.NormalRank.value: "normal", DEPRECATED: "deprecated"}

@@ -6,7 +6,6 @@ run over the union of its named graphs. Nothing here knows about drawing.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -14,10 +13,10 @@ from datetime import date
 import pyoxigraph as ox
 
 from ..namespaces import CG, DCTERMS, GEO, RDF, RDFS, SKOS
+from ..wkt import read_point
 from . import dates
 from .model import Event, Place, Tie
 
-_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s+(-?[\d.]+(?:[eE][-+]?\d+)?)\s*\)\s*$", re.I)
 CGNS = str(CG)
 EVENT_CLASSES_FIRST = ("Termination", "Suspension", "Resumption", "Formalisation", "PreliminaryStageEstablished")
 
@@ -33,11 +32,8 @@ def _values(var: str, iris: Iterable[str]) -> str:
 
 def parse_point(wkt: str) -> tuple[float, float] | None:
     """(lon, lat) of a WKT POINT, None if it is not one or lies off the globe."""
-    m = _POINT.match(wkt)
-    if not m:
-        return None
-    lon, lat = float(m.group(1)), float(m.group(2))
-    return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
+    point = read_point(wkt)
+    return point.lonlat if point and point.on_globe else None
 
 
 def _tsv(store: ox.Store, query: str) -> list[list[str]]:

@@ -239,17 +239,8 @@ def sorted_triples(triples) -> list:
 
 def nt_term(term) -> str:
     """A term in N-Triples/Turtle syntax (for TSV)."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.Literal):
-        body = '"' + (term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                      .replace("\r", "\\r").replace("\t", "\\t")) + '"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype.value == XSD_STRING:
-            return body
-        return f"{body}^^<{term.datatype.value}>"
-    return str(term)
+    # pyoxigraph writes every term in N-Triples syntax (escapes included): no second escaper here.
+    return "" if term is None else str(term)
 
 
 def _cell(term) -> str:

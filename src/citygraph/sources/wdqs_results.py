@@ -37,6 +37,7 @@ from ..errors import BadInput
 from ..io import atomic, formats
 from ..load import guards
 from ..namespaces import CC0, CG, DCTERMS, GEO, PLACE, PREFIXES, PROV, RDF, RDFS, SOURCE, WD, XSD
+from ..wkt import read_point, wkt_literal_text
 
 ENTITY_VARS = ("item", "twin")
 OPTIONAL_VARS = ("itemLabel", "twinLabel", "itemCoord", "twinCoord", "itemCountry", "twinCountry",
@@ -45,7 +46,6 @@ VARIABLES = ENTITY_VARS + OPTIONAL_VARS
 FORMATS = {suffix: f.name for suffix, f in formats.by_suffix("results").items()}  # .json/.srj, .csv, .tsv, .xml/.srx
 SRX = "http://www.w3.org/2005/sparql-results#"
 WD_PREFIX = str(WD)
-POINT_RE = re.compile(r"^\s*Point\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
 DATE_RE = re.compile(r"^\s*([+-]?\d{4,})-(\d{2})-(\d{2})(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?\s*$")
 
 
@@ -251,10 +251,11 @@ def _label(term, lang: str | None):
 
 
 def _point(path: Path, row: Row, var: str, term) -> ox.Literal:
-    m = POINT_RE.match(getattr(term, "value", ""))
-    if not m:
+    # A globe IRI before the point (the Moon, Mars…) is not a place on Earth: refused too.
+    point = read_point(getattr(term, "value", ""))
+    if point is None or point.crs is not None:
         raise BadInput(f"{path}: {row.where}: ?{var} is {getattr(term, 'value', term)!r}, not a WKT point such as Point(118.78 32.06)")
-    return ox.Literal(f"POINT({m.group(1)} {m.group(2)})", datatype=GEO.wktLiteral)
+    return ox.Literal(wkt_literal_text(point.lon, point.lat), datatype=GEO.wktLiteral)
 
 
 def source_iri(path: Path) -> ox.NamedNode:

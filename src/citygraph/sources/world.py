@@ -55,6 +55,7 @@ from ..namespaces import (
     WD,
     data_graph,
 )
+from ..wkt import wkt_literal_text
 
 WORLD = "world"
 CITIES = "bothness-cities.csv"
@@ -270,7 +271,7 @@ def world_quads(inputs: WorldInputs, graph: str, curated: dict[str, list[tuple[s
                 centroid = ids.centroid_iri(qid)
                 add(ox.Quad(p, HAS_CENTROID, centroid, g))
                 add(ox.Quad(centroid, a, GEOMETRY, g))
-                add(ox.Quad(centroid, AS_WKT, ox.Literal(f"POINT({city.lng} {city.lat})", datatype=wkt), g))
+                add(ox.Quad(centroid, AS_WKT, ox.Literal(wkt_literal_text(city.lng, city.lat), datatype=wkt), g))
             if german and german != city.name:
                 add(ox.Quad(p, alt, _lit(german), g))
             out.extend(_country_claim(city, p, src[CITIES], g, curated.get(qid, []), inputs.faults.get(qid)))

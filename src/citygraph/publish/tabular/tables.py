@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from ...namespaces import CG, GEO, PROV, RDF, RDFS
 from ...query.catalogue import get
 from ...query.run import run
+from ...wkt import read_point
 
 START_CLASSES = (CG.Formalisation.value, CG.PreliminaryStageEstablished.value)
 END_CLASSES = (CG.Termination.value,)
@@ -125,11 +126,8 @@ def places(store: ox.Store) -> dict[str, dict]:
 
 def _point(wkt: str) -> tuple[str, str]:
     """(lon, lat) of a WKT point as written, or blanks."""
-    text = wkt.strip()
-    if not text.upper().startswith("POINT") or "(" not in text:
-        return "", ""
-    parts = text[text.index("(") + 1:text.rindex(")")].split()
-    return (parts[0], parts[1]) if len(parts) == 2 else ("", "")
+    point = read_point(wkt)
+    return (point.lon, point.lat) if point else ("", "")
 
 
 def _kinds(store: ox.Store) -> dict[str, dict]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
+from ...wkt import parse_point
 from .facts import CG, SKOS_ALT, Facts
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
-_POINT = re.compile(r"POINT\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)", re.I)
 
 _TYPES = [  # our class -> schema.org type, most specific first
     (CG + "City", "City"), (CG + "Country", "Country"), (CG + "Region", "AdministrativeArea"), (CG + "Place", "Place"),
@@ -46,9 +44,9 @@ def thing(facts: Facts, url: str) -> dict:
 
 
 def with_geo(node: dict, wkt: str | None) -> dict:
-    m = _POINT.search(wkt or "")
-    if m:
-        node["geo"] = {"@type": "GeoCoordinates", "longitude": float(m.group(1)), "latitude": float(m.group(2))}
+    point = parse_point(wkt)
+    if point:
+        node["geo"] = {"@type": "GeoCoordinates", "longitude": point[0], "latitude": point[1]}
     return node
 
 
