@@ -91,6 +91,14 @@ def world_dumps(world, tmp_path_factory):
     return write_dumps(world, tmp_path_factory.mktemp("world") / "dist")
 
 
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """A cache folder of the test's own (CITYGRAPH_CACHE_DIR), empty at the start."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(folder))
+    return folder
+
+
 # --- real Oxigraph servers ---------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Real triple stores for the publish tests, each started on 127.0.0.1 with a temporary database.
+"""Real servers for the tests, each on 127.0.0.1: triple stores with a temporary database, and
+plain HTTP servers that answer as a test's handler says (a remote endpoint stood in for).
 
 - Oxigraph: `oxigraph serve --location TMP --bind 127.0.0.1:PORT` (pip package `oxigraph`);
   Graph Store at /store, SPARQL at /query, no authentication.
@@ -10,13 +11,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 VIRTUOSO = "/usr/bin/virtuoso-t"
@@ -55,6 +60,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """A threaded HTTP server on a free port of 127.0.0.1, answering with `handler`, stopped on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass

@@ -23,13 +23,6 @@ ANSWER = "Q11751-Q16666,Nagoya,Nanjing,unknown,active suspended"  # resumed no l
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def entry(cache_dir, curated) -> Path:
     key = cache.cache_key("nanjing", [])
     return cache.save(curated, cache.entry_path(key), key, scope="nanjing", reasoner="fast", add=[])

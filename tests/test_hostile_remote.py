@@ -12,14 +12,14 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
+from stores import http_server
 
 DATA = Path(__file__).parent / "data"
 GRAPH = DATA / "validate" / "nagoya-valid.ttl"
@@ -186,13 +186,8 @@ class Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
-    srv.daemon_threads = True
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+    with http_server(Misbehaving) as srv:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
 
 
 FAULTS = [

@@ -17,13 +17,6 @@ EXTRA = """@prefix cg: <https://w3id.org/citygraph/ontology#> .
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def extra(tmp_path):
     path = tmp_path / "extra.ttl"
     path.write_text(EXTRA, encoding="utf-8")

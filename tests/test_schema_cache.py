@@ -9,10 +9,9 @@ from citygraph.reason import materialise, schema_cache
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+def cache_dir(cache_dir, monkeypatch):
     monkeypatch.setattr(materialise, "_SCHEMAS", {})  # no memo from earlier tests in this process
-    return tmp_path / "cache"
+    return cache_dir
 
 
 def test_a_compiled_schema_reads_back_equal(cache_dir):

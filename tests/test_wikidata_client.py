@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from citygraph.link.client import (
     values_block,
 )
 from conftest import run_cli
+from stores import http_server
 
 OURS = Path(__file__).parent / "data" / "wikidata" / "ourgraph.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()
@@ -90,13 +90,8 @@ class Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(Misbehaving) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 @pytest.fixture(autouse=True)

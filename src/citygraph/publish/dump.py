@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import os
 import shutil
 import signal
@@ -28,6 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput
 from ..io import atomic
+from ..io.digest import sha256_file
 from ..io.formats import BY_NAME, Format
 from ..io.swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 from ..prefixes import PREFIXES, ordered_prefixes
@@ -98,14 +98,6 @@ def dataset_graphs(built) -> list[str]:
 
 
 # --- checksums --------------------------------------------------------------------------------
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
 
 def write_checksums(folder: Path) -> None:
     """SHA256SUMS in the format `sha256sum -c` reads: one "HEX  NAME" line per file, those of

@@ -18,11 +18,11 @@ Sorted N-Triples, then Turtle: two builds of the same input give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..io.digest import sha256_file
 from ..load import resources
 from ..namespaces import (
     CG,
@@ -118,14 +118,6 @@ def select(store: ox.Store, query: str) -> ox.QuerySolutions:
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("not a SELECT query")
     return result
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # --- what the data says about its own coverage ------------------------------------------------

@@ -7,7 +7,6 @@ request), with Content-Length, a SHA-256 ETag and byte ranges (Starlette's FileR
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from ...errors import BadInput
+from ...io.digest import sha256_file
 from ...publish.dump import CHECKSUMS
 from ...version import __version__
 from ..http import media
@@ -38,11 +38,7 @@ class NoSuchFile(BadInput):
 @lru_cache(maxsize=64)
 def _sha256(path: str, size: int, mtime: float) -> str:
     del size, mtime  # only part of the cache key: a changed file is hashed again
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 def _listed_sums(folder: Path) -> dict[str, str]:
