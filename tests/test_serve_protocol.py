@@ -86,6 +86,9 @@ def test_api_and_pages_answer_in_trig_and_nquads(http):
         for resp in (api, api_accept, by_suffix, by_accept):
             assert resp.status_code == 200 and resp.headers["content-type"].split(";")[0] == media
             assert triples_of(resp.content, fmt) == expected, (name, str(resp.url))
+    html = http.get("/id/partnership/Q11751-Q16666", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and 'href="/id/partnership/Q11751-Q16666.trig"' in html.text
+    assert '<link rel="alternate" type="application/n-quads" href="/id/partnership/Q11751-Q16666.nq">' in html.text
     catalogue = {q["name"]: q for q in http.get("/api/queries").json()["queries"]}
     assert {"trig", "nquads"} <= set(catalogue["describe"]["formats"])
     assert not {"trig", "nquads"} & set(catalogue["partners"]["formats"])

@@ -4,9 +4,11 @@
     /sparql                 SPARQL 1.1 Protocol (GET, POST); service description; query page for browsers
     /query                  the query page
     /api, /api/queries, /api/queries/{name}, /openapi.json   the stored queries as an API
-    /id/…, /vocab/…, /ontology, /graph/…, /dataset          linked-data pages (suffixes .ttl .nt .jsonld .rdf)
+    /id/…, /vocab/…, /ontology                linked-data pages (suffixes .ttl .nt .jsonld .rdf .trig .nq)
+    /dataset, /dataset/{file}, /graph/…       the dataset, its files and named graphs, from its VoID/DCAT record
+    /void.ttl, /.well-known/void              the record itself (the build's void.ttl, byte for byte)
     /search?q=              find things by any label
-    /download/{name}        the build's dumps
+    /download/{name}        the build's dumps (and the files of its pictures/ folder)
     /health                 for load balancers
     /static/…               the pages' own CSS, JS and images (nothing from a CDN)
 """
@@ -33,7 +35,7 @@ from ..errors import CitygraphError
 from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
-from .pages import landing, pages, querypage
+from .pages import dataset, landing, pages, querypage
 from .pages.landing import NoSuchFile
 from .site import Site
 
@@ -107,6 +109,13 @@ def routes() -> list:
         Route("/search", pages.search, methods=page),
         Route("/health", health, methods=page),
         Route("/download/{name}", landing.download, methods=page),
+        Route("/download/{name:path}", dataset.download_part, methods=page),
+        # the dataset's record and the IRIs it mints (before the generic pages of /dataset and /graph)
+        Route("/void.ttl", dataset.void_file, methods=page),
+        Route("/.well-known/void", dataset.void_file, methods=page),
+        Route("/dataset", dataset.page, methods=page),
+        Route("/dataset{rest:path}", dataset.page, methods=page),
+        Route("/graph/{rest:path}", dataset.page, methods=page),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     for root in pages.PAGE_ROOTS:
