@@ -154,6 +154,14 @@ def test_graph_licences_and_the_dataset_page(http):
     assert licence == ["https://creativecommons.org/licenses/by/4.0/"]
     landing = http.get("/").text
     assert 'href="/dataset"' in landing and 'href="/graph/data/nanjing"' in landing
+    # the dumps hold void.ttl but no dataset.jsonld: the server writes the schema.org Dataset with the build's
+    # code (publish/catalogue.py) for its own address, the files at /download/NAME
+    schema = json.loads(landing.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    here = str(http.base_url).rstrip("/") + "/download/"
+    assert schema["@type"] == "Dataset" and schema["version"] and schema["temporalCoverage"] == "1978/2019"
+    assert schema["distribution"] and all(d["contentUrl"].startswith(here) for d in schema["distribution"])
+    first = schema["distribution"][0]["contentUrl"][len(here):]
+    assert http.get("/download/" + first).status_code == 200
     assert http.get("/graph/data/nowhere").status_code == 404
     assert http.get("/dataset/no-such-file.csv").status_code == 404
     assert http.get("/download/pictures/%2E%2E/void.ttl").status_code == 404

@@ -28,6 +28,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..errors import CitygraphError
 from ..namespaces import GRAPH, GRAPH_ALIGNMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from ..publish import catalogue, release
 from ..publish.dump import VOID
@@ -66,14 +67,9 @@ def public_url(site: Site) -> str:
     return site.public_url if site.public_url.endswith("/") else site.public_url + "/"
 
 
-def _from_dumps(folder: Path) -> Record | None:
-    path = folder / VOID
-    if not path.is_file():
-        return None
-    data = path.read_bytes()
-    jsonld = folder / catalogue.SCHEMA_JSONLD
-    schema = json.loads(jsonld.read_text(encoding="utf-8")) if jsonld.is_file() else None
-    return Record(void_ttl=data, schema=schema, origin=f"the build's {VOID} in --dumps")
+def _read(folder: Path | None, name: str) -> bytes | None:
+    path = folder / name if folder is not None else None
+    return path.read_bytes() if path is not None and path.is_file() else None
 
 
 def store_view(store: ox.Store, scope: str, add: list[str]):
@@ -95,27 +91,34 @@ def _triple_count(built) -> int:
     return int(next(iter(built.store.query(text)))["n"].value)
 
 
-def generate(store: ox.Store, scope: str, add: list[str], folder: Path | None, public: str, schema: dict | None) -> Record:
-    """void.ttl (and dataset.jsonld unless given) for the store, by the build's own writers."""
+def generate(store: ox.Store, scope: str, add: list[str], folder: Path | None, public: str) -> tuple[bytes, dict]:
+    """void.ttl and dataset.jsonld's data for the store and the files of `folder`, by the build's own writers."""
     built = store_view(store, scope, add)
     rel = make_release(store, base_url=public + "download/", sparql_endpoint=public + "sparql")
     with release.releasing(rel), tempfile.TemporaryDirectory(prefix="citygraph-record-") as empty:
         files = folder if folder is not None and folder.is_dir() else Path(empty)
         data = describe(built, files, triples=_triple_count(built))
-        schema = schema if schema is not None else json.loads(json.dumps(catalogue.schema_org(built, files, rel)))
-    return Record(void_ttl=data, schema=schema, origin=f"written by this server for {public} (publish/void.py, as the build writes it)")
+        schema = json.loads(json.dumps(catalogue.schema_org(built, files, rel)))  # as dataset.jsonld reads back
+    return data, schema
 
 
 def _load(site: Site) -> Record:
-    found = _from_dumps(site.dumps) if site.dumps is not None else None
-    if found is not None:
-        return found
+    """The build's files where --dumps has them; else written here over the built store; else none."""
+    void_ttl, jsonld = _read(site.dumps, VOID), _read(site.dumps, catalogue.SCHEMA_JSONLD)
+    schema = json.loads(jsonld) if jsonld is not None else None
+    origin = f"the build's {VOID} in --dumps" if void_ttl is not None else ""
     backend = site.backend
-    if isinstance(backend, LocalBackend) and backend.store is not None:
-        jsonld = site.dumps / catalogue.SCHEMA_JSONLD if site.dumps is not None else None
-        schema = json.loads(jsonld.read_text(encoding="utf-8")) if jsonld is not None and jsonld.is_file() else None
-        return generate(backend.store, site.scope, site.add, site.dumps, public_url(site), schema)
-    return Record(origin=f"none: over --endpoint the record is the build's {VOID}; serve with --dumps naming the build's output folder")
+    if (void_ttl is None or schema is None) and isinstance(backend, LocalBackend) and backend.store is not None:
+        try:
+            written, written_schema = generate(backend.store, site.scope, site.add, site.dumps, public_url(site))
+        except CitygraphError as err:  # e.g. an ontology without a date: say so on the pages, serve the rest
+            return Record(void_ttl=void_ttl, schema=schema, origin=origin or f"none: it could not be written ({err})")
+        if void_ttl is None:
+            void_ttl, origin = written, f"written by this server for {public_url(site)} with the build's code (publish/void.py)"
+        schema = schema if schema is not None else written_schema
+    if void_ttl is None:
+        origin = f"none: over --endpoint the record is the build's {VOID}; serve with --dumps naming the build's output folder"
+    return Record(void_ttl=void_ttl, schema=schema, origin=origin)
 
 
 _LOCK = asyncio.Lock()

@@ -148,13 +148,12 @@ async def _context(site: Site, record: Record, kind: str, iri: str) -> dict:
     files = {d["name"]: d for d in dump_files(site)}
     graphs = await graphs_of(site, record)
     context: dict = {"kind": kind, "iri": iri, "record": record, "labels": labels, "href": site.href,
-                     "facts": _facts(record, iri, labels, site.href), "files": files, "schema": None}
+                     "facts": _facts(record, iri, labels, site.href), "files": files}
     if kind == "dataset":
         context |= {"title": _first(record, iri, DCT + "title") or release.TITLE,
                     "description": _first(record, iri, DCT + "description") or release.DESCRIPTION,
                     "graphs": [_graph_row(record, g, n) for g, n in graphs.items()],
-                    "distributions": [_distribution_row(record, name, files) for name in distributions(record, site)],
-                    "schema": record.schema}
+                    "distributions": [_distribution_row(record, name, files) for name in distributions(record, site)]}
     elif kind == "graph":
         row = _graph_row(record, iri, graphs.get(iri))
         query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT 100"
