@@ -165,6 +165,8 @@ def test_graph_licences_and_the_dataset_page(http):
     assert http.get("/graph/data/nowhere").status_code == 404
     assert http.get("/dataset/no-such-file.csv").status_code == 404
     assert http.get("/download/pictures/%2E%2E/void.ttl").status_code == 404
+    folder = http.get("/download/")  # the record's dcat:accessURL and landingPage when the server writes it
+    assert folder.status_code == 303 and folder.headers["location"] == "/#downloads"
 
 
 def test_endpoint_mode_gives_the_same_record_pages(http, remote):

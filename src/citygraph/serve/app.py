@@ -27,7 +27,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -84,6 +84,11 @@ async def health(request: Request) -> Response:
     return Response(body, status_code=200 if ok else 503, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
+async def downloads_folder(request: Request) -> Response:
+    """The record's dcat:landingPage and accessURL (the folder the files are published under): the landing page's list."""
+    return RedirectResponse("/#downloads", status_code=303)
+
+
 async def on_error(request: Request, exc: Exception) -> Response:
     site: Site = request.app.state.site
     if isinstance(exc, NoSuchFile):
@@ -109,6 +114,7 @@ def routes() -> list:
         Route("/openapi.json", api.openapi_json, methods=page),
         Route("/search", pages.search, methods=page),
         Route("/health", health, methods=page),
+        Route("/download/", downloads_folder, methods=page),
         Route("/download/{name}", landing.download, methods=page),
         Route("/download/{name:path}", dataset.download_part, methods=page),
         # the dataset's record and the IRIs it mints (before the generic pages of /dataset and /graph)
