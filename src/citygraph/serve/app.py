@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -33,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import CitygraphError
-from . import api, record
+from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
 from .pages import dataset, landing, pages, querypage
@@ -134,7 +133,6 @@ def routes() -> list:
 async def _lifespan(app: Starlette):
     site: Site = app.state.site
     site.start()  # the query gate belongs to the server's event loop
-    app.state.record_task = asyncio.create_task(record.record_of(site))  # the dataset's record, made while the server starts
     yield
     if site.gate is not None:
         site.gate.close()

@@ -14,7 +14,9 @@ One record, never a second description that could drift from the build's:
 - over `--endpoint` with no `void.ttl` in `--dumps` there is no record (the description needs
   the built graph): `/void.ttl` says so with 404.
 
-The record is made once per process, on first use, in a worker thread.
+The record is made once per process, on first use (the landing page, /void.ttl, /dataset, /graph/…),
+in a worker thread: not at start-up, so a server that is only asked for pages and queries never
+spends the few seconds it takes on the world build.
 """
 
 from __future__ import annotations
