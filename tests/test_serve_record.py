@@ -186,3 +186,26 @@ def test_endpoint_mode_without_a_record_says_so(request, oxigraph, curated_dumps
         page = c.get("/graph/data/nanjing")
         assert page.status_code == 200 and "creativecommons.org/licenses/by/4.0/" in page.text
         assert c.get("/graph/data/nanjing.ttl").status_code == 404
+
+
+def test_one_iri_of_every_kind_the_dumps_mint_has_a_page(http, curated_dumps):
+    """Every IRI under the base in the TriG dump and void.ttl, grouped by kind (its first path segments):
+    the first of each kind answers HTML and Turtle (fragments belong to their document's page)."""
+    terms = set()
+    for q in ox.parse(path=str(Path(curated_dumps) / "citygraph.trig"), format=ox.RdfFormat.TRIG):
+        terms |= {q.subject, q.object, q.graph_name}
+    terms |= {t.subject for t in parsed(http.get("/void.ttl").content, ox.RdfFormat.TURTLE)}
+    iris = sorted({t.value.split("#", 1)[0] for t in terms if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)})
+    kinds: dict[str, str] = {}
+    for iri in iris:
+        parts = iri[len(BASE):].split("/")
+        kinds.setdefault("/".join(parts[:2] if parts[0] in ("id", "vocab") else parts[:1]), iri)
+    assert {"alignment", "dataset", "graph", "id/place", "id/partnership", "ontology", "vocab/role"} <= set(kinds)
+    for kind, iri in sorted(kinds.items()):
+        path = "/" + iri[len(BASE):]
+        if not path.rstrip("/").count("/") and path.endswith("/"):
+            continue  # a namespace IRI (…/vocab/) names no thing
+        html = http.get(path, headers={"Accept": "text/html"})
+        turtle = http.get(path, headers={"Accept": "text/turtle"})
+        assert html.status_code == 200 and turtle.status_code == 200, (kind, path, html.status_code, turtle.status_code)
+        assert any(t.subject.value.split("#", 1)[0] == iri or t.object == ox.NamedNode(iri) for t in parsed(turtle.content, ox.RdfFormat.TURTLE)), path

@@ -4,7 +4,7 @@
     /sparql                 SPARQL 1.1 Protocol (GET, POST); service description; query page for browsers
     /query                  the query page
     /api, /api/queries, /api/queries/{name}, /openapi.json   the stored queries as an API
-    /id/…, /vocab/…, /ontology                linked-data pages (suffixes .ttl .nt .jsonld .rdf .trig .nq)
+    /id/…, /vocab/…, /ontology, /alignment/…  linked-data pages (suffixes .ttl .nt .jsonld .rdf .trig .nq)
     /dataset, /dataset/{file}, /graph/…       the dataset, its files and named graphs, from its VoID/DCAT record
     /void.ttl, /.well-known/void              the record itself (the build's void.ttl, byte for byte)
     /search?q=              find things by any label
@@ -124,6 +124,8 @@ def routes() -> list:
         Route("/graph/{rest:path}", dataset.page, methods=page),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
+    # the alignment ontologies' own IRIs (<base>alignment/dbpedia …, ontology/alignments/) are minted too
+    out += [Route("/alignment", pages.resource, methods=page), Route("/alignment{suffix:path}", pages.resource, methods=page)]
     for root in pages.PAGE_ROOTS:
         out += [Route("/" + root, pages.resource, methods=page), Route("/" + root + "{suffix:path}", pages.resource, methods=page)]
     return out
