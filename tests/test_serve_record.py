@@ -209,3 +209,24 @@ def test_one_iri_of_every_kind_the_dumps_mint_has_a_page(http, curated_dumps):
         turtle = http.get(path, headers={"Accept": "text/turtle"})
         assert html.status_code == 200 and turtle.status_code == 200, (kind, path, html.status_code, turtle.status_code)
         assert any(t.subject.value.split("#", 1)[0] == iri or t.object == ox.NamedNode(iri) for t in parsed(turtle.content, ox.RdfFormat.TURTLE)), path
+
+
+def test_a_rebuild_into_the_dumps_folder_is_the_record_at_once(request, tmp_path_factory):
+    from conftest import run_cli
+
+    out = tmp_path_factory.mktemp("rebuilt") / "dist"
+
+    def build(date: str) -> bytes:
+        result = run_cli("build", "--scope", "nanjing", "--out", str(out), "--release-date", date)
+        assert result.exit_code == 0, result.stderr
+        return (out / "void.ttl").read_bytes()
+
+    first = build("2026-01-01")
+    url = serve_server.start("rebuilt", ["--scope", "nanjing", "--dumps", str(out)], request.config, tmp_path_factory.mktemp("rebuilt-serve"))
+    with client(url) as c:
+        assert c.get("/void.ttl").content == first and b'"2026-01-01"' in first
+        second = build("2026-02-02")  # the build swaps the folder in place, the server keeps running
+        assert second != first and c.get("/void.ttl").content == second
+        landing = c.get("/").text
+        embedded = json.loads(landing.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+        assert embedded["datePublished"] == "2026-02-02"

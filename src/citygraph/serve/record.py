@@ -14,9 +14,10 @@ One record, never a second description that could drift from the build's:
 - over `--endpoint` with no `void.ttl` in `--dumps` there is no record (the description needs
   the built graph): `/void.ttl` says so with 404.
 
-The record is made once per process, on first use (the landing page, /void.ttl, /dataset, /graph/…),
+The record is made on first use (the landing page, /void.ttl, /dataset, /graph/…),
 in a worker thread: not at start-up, so a server that is only asked for pages and queries never
-spends the few seconds it takes on the world build.
+spends the few seconds it takes on the world build; and made again when a rebuild replaces the
+files of --dumps.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 from ..errors import CitygraphError
 from ..namespaces import GRAPH, GRAPH_ALIGNMENT, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from ..publish import catalogue, release
-from ..publish.dump import VOID
+from ..publish.dump import CHECKSUMS, VOID
 from ..publish.outputs import make_release
 from ..publish.void import describe
 from .http.backend import LocalBackend
@@ -126,13 +127,27 @@ def _load(site: Site) -> Record:
 _LOCK = asyncio.Lock()
 
 
+def _version(folder: Path | None) -> tuple:
+    """What the record depends on in --dumps: a rebuild (which swaps the folder) gives another value."""
+    out: list = []
+    for name in (VOID, catalogue.SCHEMA_JSONLD, CHECKSUMS):
+        try:
+            st = (folder / name).stat() if folder is not None else None
+        except OSError:
+            st = None
+        out.append((st.st_ino, st.st_mtime_ns, st.st_size) if st else None)
+    return tuple(out)
+
+
 async def record_of(site: Site) -> Record:
-    """The site's record, made on first use (in a thread: generating reads the whole store)."""
-    if site.record is None:
+    """The site's record, made on first use (in a thread: generating reads the whole store) and made
+    again when the build in --dumps is replaced, so the record always describes the files served."""
+    version = _version(site.dumps)
+    if site.record is None or site.record[0] != version:
         async with _LOCK:
-            if site.record is None:
+            if site.record is None or site.record[0] != version:
                 made = await asyncio.to_thread(_load, site)
                 if made.void_ttl is not None:
                     made.triples = [q.triple for q in ox.parse(made.void_ttl, format=ox.RdfFormat.TURTLE)]
-                site.record = made
-    return site.record
+                site.record = (version, made)
+    return site.record[1]

@@ -26,7 +26,7 @@ class Site:
     scope: str = "all"                    # the built graph's inputs (the record names their files)
     add: list[str] = field(default_factory=list)
     gate: Gate | None = None
-    record: Any = field(default=None, repr=False, compare=False)  # the dataset's VoID/DCAT record, made once (serve/record.py)
+    record: Any = field(default=None, repr=False, compare=False)  # (version of --dumps, the dataset's record): serve/record.py
     drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
 
     def __post_init__(self) -> None:
