@@ -26,6 +26,9 @@ from citygraph.serve.site import Site
     ("text/turtle", ("html", "graph"), "turtle"),
     ("application/ld+json;q=0.9, application/n-triples", ("html", "graph"), "ntriples"),
     ("application/rdf+xml", ("html", "graph"), "rdfxml"),
+    ("application/trig", ("html", "graph"), "trig"),
+    ("application/n-quads;q=0.9, text/html;q=0.5", ("html", "graph"), "nquads"),
+    ("application/n-quads", ("results",), None),
     ("*/*", ("html", "graph"), "html"),
     (None, ("results",), "json"),
     ("application/sparql-results+json,application/json,text/javascript,application/javascript", ("results",), "json"),
@@ -48,6 +51,32 @@ def test_suffixes_and_names():
     assert media.by_name("xml", ("graph",)).name == "rdfxml"
     assert media.by_name("xml", ("results",)).name == "xml"
     assert media.by_name("csv", ("graph",)) is None
+    assert media.split_suffix("/id/place/Q1.trig") == ("/id/place/Q1", media.BY_NAME["trig"])
+    assert media.split_suffix("/id/place/Q1.nq")[1].name == "nquads"
+    assert media.by_name("nq", ("graph",)).name == media.by_name("n-quads", ("graph",)).name == "nquads"
+    assert media.by_name("trig", ("results",)) is None
+
+
+def test_the_protocol_dataset_on_the_local_store():
+    """default-graph-uri / named-graph-uri make the dataset as SPARQL 1.1 Query 13.2 says; none: the union."""
+    store = ox.Store()
+    g1, g2 = ox.NamedNode("urn:g1"), ox.NamedNode("urn:g2")
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("1"), g1))
+    store.add(ox.Quad(ox.NamedNode("urn:b"), ox.NamedNode("urn:p"), ox.Literal("2"), g2))
+    backend = LocalBackend(store=store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+    def ask(text, default=(), names=()):
+        rows = backend.ask(text, default_graphs=list(default), named_graphs=list(names)).result.rows
+        return [r[0].value for r in rows]
+
+    assert ask(count) == ["2"] and ask(named) == ["urn:g1", "urn:g2"]
+    assert ask(count, default=["urn:g1"]) == ["1"] and ask(named, default=["urn:g1"]) == []
+    assert ask(count, names=["urn:g2"]) == ["0"] and ask(named, names=["urn:g2"]) == ["urn:g2"]
+    assert ask(count, default=["urn:g1", "urn:g2"], names=["urn:g1"]) == ["2"]
+    with pytest.raises(BadInput, match="default-graph-uri"):
+        ask(count, default=["not an iri"])
 
 
 @pytest.mark.parametrize("text", [

@@ -115,10 +115,19 @@ def load_sources(scope: str = "all", extra: Sequence[Path] = ()) -> BuiltGraph:
         shape_graphs=[GRAPH_SHAPES.value],
         data_graphs=data_graphs,
         alignment_graphs=[GRAPH_ALIGNMENT.value] if alignments else [],
-        sources={k: list(v) for k, v in sources.items()}
-        | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})
-        | {extra_graph_name(p): [Path(p)] for p in extra},
+        sources=source_files(scope, extra),
     )
+
+
+def source_files(scope: str = "all", extra: Sequence[Path] = ()) -> dict[str, list[Path]]:
+    """The files a build of `scope` (with `extra`) loads, by data source (or --add graph): what
+    void.ttl names per named graph. `citygraph serve` asks it too, to describe its store as the build does."""
+    from .sources import world
+
+    with_world = world.available() and scope in ("all", world.WORLD)
+    return ({k: list(v) for k, v in _sources_in_scope(scope, with_world).items()}
+            | ({world.WORLD: [world.world_dir() / n for n in world.INPUTS]} if with_world else {})
+            | {extra_graph_name(p): [Path(p)] for p in extra})
 
 
 def build(
@@ -155,4 +164,4 @@ def build(
     return built
 
 
-__all__ = ["BuiltGraph", "build", "load_sources", "extra_graph_name", "GRAPH_INFERRED"]
+__all__ = ["BuiltGraph", "build", "load_sources", "source_files", "extra_graph_name", "GRAPH_INFERRED"]

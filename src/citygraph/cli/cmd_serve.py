@@ -17,6 +17,7 @@ from .shared import options
 @options.add("An extra RDF file in the built graph, as with 'citygraph build --add'; repeatable.")
 @options.reasoner(None, "OWL 2 RL engine of the built graph (default: the one 'citygraph build' uses).")
 @click.option("--base-url", default=BASE, show_default=True, help="The IRI base mapped onto this server's paths (<base>id/place/Q1 -> /id/place/Q1).")
+@options.public_url()
 @click.option("--endpoint", metavar="URL", help="Serve pages, API and /sparql over this SPARQL 1.1 endpoint instead of the built graph.")
 @click.option("--dumps", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The output folder of 'citygraph build' whose files the landing page offers (default: ./dist if it exists).")
@@ -30,7 +31,7 @@ from .shared import options
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Server processes (each opens the store read-only).")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="A remote SPARQL endpoint queries may call with SERVICE; repeatable (default: Wikidata's query service only).")
-def command(host, port, scope, extra, reasoner, base_url, endpoint, dumps, timeout, max_rows, max_bytes, max_body,
+def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, dumps, timeout, max_rows, max_bytes, max_body,
             concurrent, queue, queue_wait, workers, allow_service):
     """Serve the graph: /sparql, a page for every IRI, /query, /api and the dumps.
 
@@ -64,7 +65,7 @@ def command(host, port, scope, extra, reasoner, base_url, endpoint, dumps, timeo
     limits = {"timeout": timeout, "max_rows": max_rows, "max_bytes": max_bytes, "max_body": max_body,
               "concurrent": concurrent, "queue": queue, "queue_wait": queue_wait}
     opts = Options(host=host, port=port, scope=scope, add=[str(p) for p in extra], reasoner=reasoner, base_url=base_url,
-                   endpoint=endpoint, dumps=str(dumps.resolve()) if dumps else None, workers=workers,
+                   public_url=public_url, endpoint=endpoint, dumps=str(dumps.resolve()) if dumps else None, workers=workers,
                    allow_service=list(allow_service) or list(DEFAULT_ALLOWED), limits=limits)
     say = StageProgress()
     site = site_from_options(opts, progress=say)

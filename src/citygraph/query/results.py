@@ -16,7 +16,7 @@ import threading
 import time
 import unicodedata
 import urllib.error
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -148,11 +148,14 @@ OFFLINE_HINT = ("check the URL and that the server runs, or run without --endpoi
                 "(built from the files in the cache)")
 
 
-def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, max_bytes: int | None = None) -> Result:
+def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, max_bytes: int | None = None,
+               default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Result:
     """Run on a SPARQL 1.1 endpoint through SPARQLWrapper; any HTTP/network failure -> RemoteError.
 
     http(s) URLs only; redirects only within the endpoint's host; the answer is read against a
     wall-clock `timeout` for the whole request and a `max_bytes` cap, and checked before use.
+    `default_graphs`/`named_graphs` go to the endpoint as the SPARQL 1.1 Protocol's
+    `default-graph-uri`/`named-graph-uri` parameters (the dataset of the query).
     """
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -162,6 +165,10 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, ma
     remote.install_opener()
     deadline = time.monotonic() + timeout
     client = _sparqlwrapper(text, form, endpoint, timeout)
+    for iri in default_graphs:
+        client.addDefaultGraph(iri)
+    for iri in named_graphs:
+        client.addNamedGraph(iri)
     try:
         response = client.query().response
         try:

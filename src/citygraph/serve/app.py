@@ -4,9 +4,11 @@
     /sparql                 SPARQL 1.1 Protocol (GET, POST); service description; query page for browsers
     /query                  the query page
     /api, /api/queries, /api/queries/{name}, /openapi.json   the stored queries as an API
-    /id/…, /vocab/…, /ontology, /graph/…, /dataset          linked-data pages (suffixes .ttl .nt .jsonld .rdf)
+    /id/…, /vocab/…, /ontology, /alignment/…  linked-data pages (suffixes .ttl .nt .jsonld .rdf .trig .nq)
+    /dataset, /dataset/{file}, /graph/…       the dataset, its files and named graphs, from its VoID/DCAT record
+    /void.ttl, /.well-known/void              the record itself (the build's void.ttl, byte for byte)
     /search?q=              find things by any label
-    /download/{name}        the build's dumps
+    /download/{name}        the build's dumps (and the files of its pictures/ folder)
     /health                 for load balancers
     /static/…               the pages' own CSS, JS and images (nothing from a CDN)
 """
@@ -24,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,7 +35,7 @@ from ..errors import CitygraphError
 from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
-from .pages import landing, pages, querypage
+from .pages import dataset, landing, pages, querypage
 from .pages.landing import NoSuchFile
 from .site import Site
 
@@ -81,6 +83,11 @@ async def health(request: Request) -> Response:
     return Response(body, status_code=200 if ok else 503, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
+async def downloads_folder(request: Request) -> Response:
+    """The record's dcat:landingPage and accessURL (the folder the files are published under): the landing page's list."""
+    return RedirectResponse("/#downloads", status_code=303)
+
+
 async def on_error(request: Request, exc: Exception) -> Response:
     site: Site = request.app.state.site
     if isinstance(exc, NoSuchFile):
@@ -106,9 +113,19 @@ def routes() -> list:
         Route("/openapi.json", api.openapi_json, methods=page),
         Route("/search", pages.search, methods=page),
         Route("/health", health, methods=page),
+        Route("/download/", downloads_folder, methods=page),
         Route("/download/{name}", landing.download, methods=page),
+        Route("/download/{name:path}", dataset.download_part, methods=page),
+        # the dataset's record and the IRIs it mints (before the generic pages of /dataset and /graph)
+        Route("/void.ttl", dataset.void_file, methods=page),
+        Route("/.well-known/void", dataset.void_file, methods=page),
+        Route("/dataset", dataset.page, methods=page),
+        Route("/dataset{rest:path}", dataset.page, methods=page),
+        Route("/graph/{rest:path}", dataset.page, methods=page),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
+    # the alignment ontologies' own IRIs (<base>alignment/dbpedia …, ontology/alignments/) are minted too
+    out += [Route("/alignment", pages.resource, methods=page), Route("/alignment{suffix:path}", pages.resource, methods=page)]
     for root in pages.PAGE_ROOTS:
         out += [Route("/" + root, pages.resource, methods=page), Route("/" + root + "{suffix:path}", pages.resource, methods=page)]
     return out

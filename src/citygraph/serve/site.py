@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..namespaces import BASE
 from .http.backend import Answer, Backend
@@ -21,7 +22,11 @@ class Site:
     base_url: str = BASE                  # the IRIs' base, mapped onto this server's root path
     dumps: Path | None = None             # the build's output folder: the only files served
     source: str = ""                      # what is served, for the landing page and /health
+    public_url: str = "http://127.0.0.1:8000/"  # where the world reaches this server: the record's download and endpoint URLs
+    scope: str = "all"                    # the built graph's inputs (the record names their files)
+    add: list[str] = field(default_factory=list)
     gate: Gate | None = None
+    record: Any = field(default=None, repr=False, compare=False)  # (version of --dumps, the dataset's record): serve/record.py
     drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
 
     def __post_init__(self) -> None:

@@ -75,6 +75,19 @@ def add(help: str = "An extra RDF file (Turtle, TriG, N-Triples, JSON-LD) in the
     return click.option("--add", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help=help)
 
 
+def public_url(help: str = "The address the world reaches this server at (e.g. https://data.example.org/citygraph/): the "
+                            "dataset record it writes puts the downloads at URL/download/NAME and the endpoint at URL/sparql "
+                            "(default: the address it listens on).") -> Decorator:
+    """`--public-url`: where a server is reached from outside (not the IRI base: that is --base-url)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        from ...publish.release import check_base_url  # only when the option is given
+
+        return check_base_url(value, "--public-url") if value else None
+
+    return click.option("--public-url", "public_url", metavar="URL", default=None, callback=check, help=help)
+
+
 def timeout(default: float | None, help: str) -> Decorator:
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
                         show_default=default is not None, metavar="SECONDS", help=help)

@@ -4,7 +4,8 @@ Both answer `query(text, …)` with a `results.Result` (pyoxigraph terms), so pa
 /sparql are the same code over either. Every query is checked first: read-only (updates and
 LOAD refused) and SERVICE only to the allow-list (query/service_policy). The local store's
 answers are read row by row against a deadline and a row cap, so a streaming query stops
-when either is reached.
+when either is reached. `default-graph-uri`/`named-graph-uri` make the query's dataset in both:
+given to the local store, or passed on to the external endpoint as the same protocol parameters.
 """
 
 from __future__ import annotations
@@ -93,13 +94,10 @@ class LocalBackend(Backend):
         form = self.check(text)
         cap = self.max_rows if max_rows is None else max_rows
         deadline = time.monotonic() + timeout
-        kwargs: dict = {}
-        if default_graphs:
-            kwargs["default_graph"] = _graphs(default_graphs)
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = _graphs(named_graphs)
+        kwargs: dict = {"use_default_graph_as_union": True}
+        if default_graphs or named_graphs:  # the protocol's dataset: the default graph is the merge of
+            # the default-graph-uri graphs (empty if none), the named graphs only the named-graph-uri ones
+            kwargs = {"default_graph": _graphs(default_graphs), "named_graphs": _graphs(named_graphs)}
         assert self.store is not None
         try:
             answer = self.store.query(text, **kwargs)
@@ -136,12 +134,12 @@ class RemoteBackend(Backend):
     def ask(self, text: str, *, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
             timeout: float = 10.0, max_rows: int | None = None) -> Answer:
         form = self.check(text)
-        if default_graphs or named_graphs:
-            raise BadInput("default-graph-uri and named-graph-uri are not passed on to the external endpoint; use FROM / FROM NAMED in the query")
+        _graphs([*default_graphs, *named_graphs])  # IRIs, checked as the local backend checks them
         cap = self.max_rows if max_rows is None else max_rows
         started = time.monotonic()
         try:
-            result = results.run_remote(text, form, self.endpoint, timeout=timeout)
+            result = results.run_remote(text, form, self.endpoint, timeout=timeout,
+                                        default_graphs=default_graphs, named_graphs=named_graphs)
         except RemoteError as err:
             if time.monotonic() - started >= timeout:  # the endpoint did not answer in time: 503, not 502
                 raise QueryTimeout(f"the endpoint gave no answer within {timeout:g} s; narrow the query or add a LIMIT") from None

@@ -13,13 +13,32 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ...prefixes import ordered_prefixes
 from ...query import results
 from ...query.results import Result
+from ...query.terms import DISPLAY_PREFIXES
 
 
 def _write_rdfxml(result: Result) -> str:
     data = ox.serialize(results.sorted_triples(result.triples), format=ox.RdfFormat.RDF_XML) or b""
     return data.decode("utf-8")
+
+
+def _write_trig(result: Result) -> str:
+    """TriG with every triple in the default graph: the Turtle answer's triples, in its order and prefixes."""
+    nt = results.write_ntriples(result).encode("utf-8")
+    used = {k: v for k, v in DISPLAY_PREFIXES.items() if b"<" + v.encode() in nt}
+    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TRIG, prefixes=used) or b""
+    return ordered_prefixes(data, used).decode("utf-8")
+
+
+def _write_nquads(result: Result) -> str:
+    """N-Quads with every triple in the default graph (so each line is the N-Triples line), sorted."""
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+    return results.sorted_ntriples(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+
+
+_TEXT_RDF = ("application/n-triples", "application/n-quads", "application/trig")  # UTF-8 text without a text/ type
 
 
 @dataclass(frozen=True)
@@ -34,7 +53,7 @@ class Format:
     @property
     def content_type(self) -> str:
         return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") or "json" in self.media_type
-                                  or "xml" in self.media_type or self.media_type == "application/n-triples" else "")
+                                  or "xml" in self.media_type or self.media_type in _TEXT_RDF else "")
 
 
 FORMATS: tuple[Format, ...] = (
@@ -47,6 +66,9 @@ FORMATS: tuple[Format, ...] = (
     Format("ntriples", "application/n-triples", "graph", ".nt", results.write_ntriples, ("text/plain",)),
     Format("jsonld", "application/ld+json", "graph", ".jsonld", results.write_jsonld, ("application/x-json+ld",)),
     Format("rdfxml", "application/rdf+xml", "graph", ".rdf", _write_rdfxml),
+    # dataset formats: the answer's triples in the default graph (a CONSTRUCT or DESCRIBE makes one graph)
+    Format("trig", "application/trig", "graph", ".trig", _write_trig, ("application/x-trig",)),
+    Format("nquads", "application/n-quads", "graph", ".nq", _write_nquads, ("text/x-nquads",)),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 BY_SUFFIX = {f.suffix: f for f in FORMATS if f.suffix}
@@ -114,7 +136,7 @@ def negotiate(accept: str | None, kinds: Iterable[str], default: str | None = No
 
 # Other names clients send as format= (SPARQLWrapper sends json-ld, xml for RDF/XML, …).
 NAME_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
-                "rdf+xml": "rdfxml", "srj": "json", "srx": "xml"}
+                "rdf+xml": "rdfxml", "srj": "json", "srx": "xml", "nq": "nquads", "n-quads": "nquads"}
 
 
 def by_name(name: str, kinds: Iterable[str]) -> Format | None:

@@ -32,6 +32,7 @@ class Options:
     add: list[str] = field(default_factory=list)
     reasoner: str | None = None
     base_url: str = BASE
+    public_url: str | None = None  # the address the world reaches this server at (default: where it listens)
     endpoint: str | None = None
     dumps: str | None = None
     workers: int = 1
@@ -50,7 +51,12 @@ def site_from_options(opts: Options, progress: Callable[[str], None] | None = No
         store = cache.built_store(opts.scope, [Path(p) for p in opts.add], opts.reasoner, progress=progress)
         backend = LocalBackend(allowed_services=opts.allow_service, max_rows=limits.max_rows, store=store)
         source = f"the built graph (scope {opts.scope}{''.join(', --add ' + Path(p).name for p in opts.add)})"
-    return Site(backend=backend, limits=limits, base_url=opts.base_url, dumps=Path(opts.dumps) if opts.dumps else None, source=source)
+    return Site(backend=backend, limits=limits, base_url=opts.base_url, dumps=Path(opts.dumps) if opts.dumps else None, source=source,
+                public_url=opts.public_url or listening_url(opts.host, opts.port), scope=opts.scope, add=list(opts.add))
+
+
+def listening_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def app_from_environment():

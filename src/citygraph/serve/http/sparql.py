@@ -26,7 +26,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SD_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"]
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -19,6 +19,7 @@ from ...publish.dump import CHECKSUMS
 from ...version import __version__
 from ..http import media
 from ..http.responses import send
+from ..record import record_of
 from ..site import Site
 from . import facts as F
 from . import figures, schemaorg
@@ -97,5 +98,5 @@ async def landing(request: Request) -> Response:
     html = render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
                   citation=citation, source=site.source, picture_svg=shown.svgs, picture_note=shown.note,
                   present=lambda name: any(g.endswith("graph/" + name) for g, _n in counts),
-                  schema=schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))
+                  schema=(await record_of(site)).schema or schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))
     return send(request, html, media.BY_NAME["html"].content_type, negotiated=False)
