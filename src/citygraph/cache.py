@@ -347,6 +347,18 @@ def existing_entry(scope: str = "all", extra: Iterable[Path] = (), reasoner: str
     return _open_or_heal(cache_key(scope, [Path(p) for p in extra], reasoner or default_reasoner()))
 
 
+def kept_entry(scope: str = "all", extra: Iterable[Path] = (), reasoner: str | None = None) -> Entry | None:
+    """The checked entry of these inputs without opening its database (for `info`, which reads only
+    the manifest: opening RocksDB costs time and memory); a damaged one is moved aside, as on opening."""
+    key = cache_key(scope, [Path(p) for p in extra], reasoner or default_reasoner())
+    try:
+        return open_entry(key)
+    except Damaged as why:
+        with contextlib.suppress(OSError):
+            move_aside(entry_path(key), str(why))
+        return None
+
+
 def _open_or_heal(key: str) -> tuple[ox.Store, Entry] | None:
     try:
         entry = open_entry(key)
@@ -439,5 +451,5 @@ def graph_file_store(path: Path) -> ox.Store:
     return store
 
 
-__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "existing_entry", "save_built", "graph_file_store",
+__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "existing_entry", "kept_entry", "save_built", "graph_file_store",
            "entry_path", "save", "open_entry", "Entry", "Damaged", "newest_entry"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-import traceback
 
 import click
 
@@ -114,6 +113,8 @@ def main(argv=None) -> None:
         sys.exit(130)
     except Exception as err:  # the last resort: a bug, not a user error
         if _STATE["debug"]:
+            import traceback  # lazy: only a bug report needs it (~2 ms of every start-up otherwise)
+
             traceback.print_exc()
         fail(f"unexpected {type(err).__name__}: {err} — this is a bug in citygraph {__version__}; "
              "rerun with --debug (citygraph --debug VERB …) for the traceback and report it", INTERNAL_ERROR)
