@@ -87,3 +87,21 @@ def test_a_damaged_memo_costs_only_the_hashing(inputs, damage):
     (inputs / "cache" / cache.KEYS).write_text(damage, encoding="utf-8")
     assert cache.cache_key("nanjing") == key
     assert key in json.loads((inputs / "cache" / cache.KEYS).read_text()).values()
+
+
+def test_the_inputs_are_listed_as_sorted_rglob_lists_them(tmp_path):
+    """The same files in the same order (paths sort by their parts: a/b/x before a-b), linked files
+    in, linked folders and __pycache__ out: the key of an unchanged checkout does not move."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.ttl").write_text("x", encoding="utf-8")
+    (tmp_path / "a-b.ttl").write_text("y", encoding="utf-8")
+    (tmp_path / "z" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "z" / "__pycache__" / "q.pyc").write_bytes(b"")
+    os.symlink(tmp_path / "a", tmp_path / "linked")
+    os.symlink(tmp_path / "a-b.ttl", tmp_path / "link.ttl")
+    listed = [tmp_path / rel for rel in cache._files_under(tmp_path)]
+    assert listed == sorted(p for p in tmp_path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    assert [p.relative_to(tmp_path).as_posix() for p in listed] == ["a/b/x.ttl", "a-b.ttl", "link.ttl"]
+    for root in (resources.ontology_dir(), resources.data_dir()):
+        assert [root / rel for rel in cache._files_under(root)] == sorted(
+            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

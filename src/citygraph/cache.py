@@ -66,7 +66,7 @@ def _files_under(root: Path | str, suffix: str = "") -> list[str]:
             for e in entries:
                 name = f"{rel}/{e.name}" if rel else e.name
                 if e.is_dir():
-                    if e.name != "__pycache__":
+                    if e.name != "__pycache__" and not e.is_symlink():  # rglob does not follow linked folders
                         folders.append(name)
                 elif e.is_file() and e.name.endswith(suffix):
                     out.append(name)
