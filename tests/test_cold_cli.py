@@ -1,5 +1,8 @@
-"""Everyday commands stay light: no rdflib, PyYAML or data loading where they are not needed,
-and the parsed query catalogue is reused exactly."""
+"""Everyday commands stay light: no rdflib, PyYAML, web stack, HTTP client or data loading where
+they are not needed, and the parsed query catalogue is reused exactly.
+
+Each command runs in a fresh subprocess that lists, after the command, which heavy modules ended
+up in `sys.modules` — a behaviour test (what is imported), not a timing."""
 
 from __future__ import annotations
 
@@ -8,10 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from citygraph.query import catalogue, catalogue_cache
+
+ONE_TIE = Path(__file__).parent / "data" / "validate" / "nagoya-valid.ttl"
 
 PROBE = """
 import sys
@@ -20,7 +26,9 @@ try:
     main(sys.argv[1:])
 except SystemExit as exit:
     code = exit.code
-heavy = sorted(m for m in ("rdflib", "yaml", "owlrl", "pyshacl", "citygraph.build", "citygraph.sources.world")
+heavy = sorted(m for m in ("rdflib", "yaml", "owlrl", "pyshacl", "citygraph.build", "citygraph.sources.world",
+                           "jinja2", "starlette", "uvicorn", "numpy", "pandas", "openpyxl", "SPARQLWrapper",
+                           "http.client", "ssl", "urllib.request", "importlib.metadata")
                if m in sys.modules)
 print("HEAVY", code, " ".join(heavy), file=sys.stderr)
 """
@@ -41,16 +49,35 @@ def _heavy(cache_dir, *args) -> tuple[int, list[str]]:
     return int(line[1]), line[2:]
 
 
+def test_version_and_queries_import_nothing_heavy(cache_dir):
+    assert _heavy(cache_dir, "--version") == (0, [])
+    assert _heavy(cache_dir, "queries")[0] == 0  # the first run parses (PyYAML, rdflib for SERVICE) and caches
+    assert _heavy(cache_dir, "queries") == (0, [])
+    assert _heavy(cache_dir, "queries", "--format", "json") == (0, [])
+
+
+def test_the_probe_sees_a_heavy_import(cache_dir):
+    """The probe can fail: a command that does load the data and the reasoner shows them."""
+    code, heavy = _heavy(cache_dir, "validate", str(ONE_TIE), "--format", "turtle")  # the Turtle report is rdflib's
+    assert code == 0 and "rdflib" in heavy and "citygraph.build" in heavy
+
+
 @pytest.mark.slow
-def test_query_queries_and_info_import_nothing_heavy_once_built(cache_dir, tmp_path, curated):
+def test_query_queries_info_and_validate_import_nothing_heavy_once_built(cache_dir, tmp_path, curated):
     from citygraph import cache
 
     assert _heavy(cache_dir, "build", "--scope", "nanjing", "--out", str(tmp_path / "dist"))[0] == 0
     key = cache.cache_key("all")  # info counts scope all: a kept build under its key (the curated one)
     cache.save(curated, cache.entry_path(key), key, scope="all", reasoner="fast", add=[])
     assert _heavy(cache_dir, "queries")[0] == 0  # the first run parses (PyYAML, rdflib for SERVICE) and caches
-    for args in (["queries"], ["query", "partners", "--scope", "nanjing"], ["info"]):
+    for args in (["--version"], ["queries"], ["query", "partners", "--scope", "nanjing"], ["info"],
+                 ["query", "twinned-with", "--scope", "nanjing", "--format", "ntriples"]):
         assert _heavy(cache_dir, *args) == (0, []), args
+    # validate FILE loads and reasons that file (citygraph.build), with the schema compiled by the
+    # build above read from the cache: no owlrl, no rdflib, no pyshacl for a file the fast checker covers
+    for args in (["validate", str(ONE_TIE)], ["validate", str(ONE_TIE), "--format", "json"]):
+        code, heavy = _heavy(cache_dir, *args)
+        assert code == 0 and set(heavy) <= {"citygraph.build", "citygraph.sources.world"}, (args, heavy)
 
 
 def test_the_cached_catalogue_equals_a_fresh_parse(cache_dir):

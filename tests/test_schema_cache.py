@@ -45,3 +45,11 @@ def test_a_damaged_schema_file_is_recompiled(cache_dir, monkeypatch, damage):
     monkeypatch.setattr(materialise, "_SCHEMAS", {})
     assert materialise.schema_for(built.store, built.ontology_graphs) == first
     assert schema_cache.load(path.stem[len("schema-"):], materialise.Schema) == first  # rewritten
+
+
+def test_owlrls_version_is_read_as_importlib_metadata_reads_it():
+    """The key's owlrl version comes from its dist-info without importlib.metadata (start-up time):
+    the same string, so a new owlrl still gives a new key."""
+    from importlib.metadata import version
+
+    assert schema_cache.owlrl_version() == version("owlrl")

@@ -26,7 +26,6 @@ import gc
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,9 @@ import pyoxigraph as ox
 from .errors import BadInput
 from .io.swap import FolderLock, exchange, fsync_dir
 from .load import resources
+
+# shutil (with bz2 and lzma, ~3 ms) is imported where an entry is written or removed, not on the
+# everyday path that only opens one.
 
 KEEP = 6  # newest entries kept; older ones are deleted when a new one is written
 KEEP_BROKEN = 2  # moved-aside entries kept for a post-mortem
@@ -52,37 +54,123 @@ Progress = Callable[[str], None]
 cache_dir = resources.cache_dir
 
 
-def _files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _files_under(root: Path | str, suffix: str = "") -> list[str]:
+    """Every file under `root` (ending in `suffix`) outside __pycache__, as a relative POSIX path,
+    in the order sorted(root.rglob("*" + suffix)) gave (paths sort by their parts); plain strings and
+    os.scandir, as pathlib's walk and objects cost more than the rest of the key."""
+    out: list[str] = []
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        with os.scandir(os.path.join(root, rel)) as entries:
+            for e in entries:
+                name = f"{rel}/{e.name}" if rel else e.name
+                if e.is_dir():
+                    if e.name != "__pycache__" and not e.is_symlink():  # rglob does not follow linked folders
+                        folders.append(name)
+                elif e.is_file() and e.name.endswith(suffix):
+                    out.append(name)
+    return sorted(out, key=lambda name: name.split("/"))
+
+
+def _inputs(extra: Sequence[Path]) -> list[tuple[str, str]]:
+    """(label, file) for every file a build reads: the package's code, ontology/, data/, --add files."""
+    code = os.path.dirname(os.path.realpath(__file__))
+    out = [("code/" + rel, os.path.join(code, rel)) for rel in _files_under(code, ".py")]  # an edited checkout rebuilds
+    for kind, root in (("ontology", resources.ontology_dir()), ("data", resources.data_dir())):
+        out += [(f"{kind}/{rel}", os.path.join(root, rel)) for rel in _files_under(root)]
+    for i, p in enumerate(extra):
+        p = Path(p)
+        if not p.is_file():
+            raise BadInput(f"--add {p}: no such file")
+        out.append((f"add/{i}/{p.name}", str(p)))
+    return out
 
 
 def cache_key(scope: str = "all", extra: Sequence[Path] = (), reasoner: str | None = None) -> str:
-    """A hex digest of every input of a build; equal keys mean an identical build."""
+    """A hex digest of every input of a build; equal keys mean an identical build.
+
+    Hashing every input (~2 MB) costs every command that opens the store several milliseconds,
+    so the key is also remembered under the files' stat (see `_stamp`): while no input file was
+    touched, it is read back instead of computed.
+    """
     from .version import __version__
 
-    reasoner = reasoner or default_reasoner()
+    head = [__version__, ox.__version__, str(FORMAT), scope, reasoner or default_reasoner()]
+    inputs = _inputs(extra)
+    stamp = _stamp(head, inputs)
+    memo = _read_memo() if stamp else {}
+    key = memo.get(stamp) if stamp else None
+    if not isinstance(key, str):
+        key = hash_inputs(head, inputs)
+        if stamp:
+            _write_memo(memo, stamp, key)
+    return key
+
+
+def hash_inputs(head: list[str], inputs: list[tuple[str, str]]) -> str:
+    """The key itself: the version, engine, format, scope and reasoner, then every input's content."""
     h = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
         h.update(label.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
 
-    feed("version", __version__.encode())
-    feed("pyoxigraph", ox.__version__.encode())
-    feed("format", str(FORMAT).encode())
-    feed("scope", scope.encode())
-    feed("reasoner", reasoner.encode())
-    code = Path(__file__).resolve().parent
-    for p in sorted(code.rglob("*.py")):  # the build's own code: an edited checkout rebuilds
-        feed("code/" + p.relative_to(code).as_posix(), p.read_bytes())
-    for kind, root in (("ontology", resources.ontology_dir()), ("data", resources.data_dir())):
-        for p in _files_under(root):
-            feed(f"{kind}/{p.relative_to(root).as_posix()}", p.read_bytes())
-    for i, p in enumerate(extra):
-        p = Path(p)
-        if not p.is_file():
-            raise BadInput(f"--add {p}: no such file")
-        feed(f"add/{i}/{p.name}", p.read_bytes())
+    for label, value in zip(("version", "pyoxigraph", "format", "scope", "reasoner"), head, strict=True):
+        feed(label, value.encode())
+    for label, path in inputs:
+        with open(path, "rb") as f:
+            feed(label, f.read())
     return h.hexdigest()[:32]
+
+
+# --- the key remembered under the inputs' stat ----------------------------------------------------
+# A file's content can change only with its change time (ctime: set by the kernel on every write,
+# rename or chmod, and not settable by a user, unlike the modification time that `touch -d`, tar
+# or rsync restore). The stamp is a digest of each input's path, size, modification and change
+# times and inode, and of the head. A file changed within the last SETTLED_NS could still change
+# again within the same clock tick without its times moving (git's "racily clean" files), so while
+# any input is that fresh the key is computed, not remembered. Memo damage costs only the hashing.
+KEYS = "keys.json"
+KEYS_KEPT = 64
+SETTLED_NS = 2_000_000_000
+
+
+def _stamp(head: list[str], inputs: list[tuple[str, str]]) -> str | None:
+    """A digest of the inputs' stat, or None when any input changed too recently to be trusted."""
+    newest = time.time_ns() - SETTLED_NS
+    rows = []
+    for label, path in inputs:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # hashing it will raise the right error
+        if st.st_ctime_ns > newest:
+            return None
+        rows.append([label, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return hashlib.sha256(json.dumps([head, rows]).encode("utf-8")).hexdigest()
+
+
+def _read_memo() -> dict:
+    with contextlib.suppress(OSError, ValueError):
+        memo = json.loads((cache_dir() / KEYS).read_text(encoding="utf-8"))
+        if isinstance(memo, dict):
+            return memo
+    return {}
+
+
+def _write_memo(memo: dict, stamp: str, key: str) -> None:
+    memo = {k: v for k, v in memo.items() if k != stamp}
+    memo[stamp] = key  # the newest last; the oldest dropped beyond KEYS_KEPT
+    path = cache_dir() / KEYS
+    tmp = path.with_name(f".{KEYS}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):  # a read-only cache: the key is computed every time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            tmp.write_text(json.dumps(dict(list(memo.items())[-KEYS_KEPT:])), encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def default_reasoner() -> str:
@@ -188,6 +276,8 @@ def _warn(text: str) -> None:
 
 def move_aside(path: Path, reason: str) -> None:
     """Move a damaged entry out of the way (to broken-*), with one warning line."""
+    import shutil  # lazy: see the imports
+
     aside = path.with_name(f"broken-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{path.name}")
     try:
         os.rename(path, aside)
@@ -233,6 +323,8 @@ def save(built, path: Path, key: str | None = None, **meta) -> Path:
 
     An existing entry at `path` is exchanged atomically for the new one (`--rebuild`).
     """
+    import shutil  # lazy: see the imports
+
     key = key or path.name[len("built-"):-len(SUFFIX)]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
@@ -275,6 +367,8 @@ def _copy(source: ox.Store, disk: ox.Store) -> None:
 
 
 def _prune(keep: Path) -> None:
+    import shutil  # lazy: see the imports
+
     entries = sorted(cache_dir().glob(f"built-*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         if old != keep:
@@ -283,6 +377,8 @@ def _prune(keep: Path) -> None:
 
 def _clean_strays(folder: Path) -> None:
     """Half-written entries of runs that died (we hold the lock, so no live run owns one)."""
+    import shutil  # lazy: see the imports
+
     for stray in folder.glob(".tmp-*"):
         shutil.rmtree(stray, ignore_errors=True)
 
@@ -345,6 +441,18 @@ def built_store(
 def existing_entry(scope: str = "all", extra: Iterable[Path] = (), reasoner: str | None = None) -> tuple[ox.Store, Entry] | None:
     """The built store of these inputs if one is kept (healing a damaged one), else None: never builds."""
     return _open_or_heal(cache_key(scope, [Path(p) for p in extra], reasoner or default_reasoner()))
+
+
+def kept_entry(scope: str = "all", extra: Iterable[Path] = (), reasoner: str | None = None) -> Entry | None:
+    """The checked entry of these inputs without opening its database (for `info`, which reads only
+    the manifest: opening RocksDB costs time and memory); a damaged one is moved aside, as on opening."""
+    key = cache_key(scope, [Path(p) for p in extra], reasoner or default_reasoner())
+    try:
+        return open_entry(key)
+    except Damaged as why:
+        with contextlib.suppress(OSError):
+            move_aside(entry_path(key), str(why))
+        return None
 
 
 def _open_or_heal(key: str) -> tuple[ox.Store, Entry] | None:
@@ -439,5 +547,5 @@ def graph_file_store(path: Path) -> ox.Store:
     return store
 
 
-__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "existing_entry", "save_built", "graph_file_store",
+__all__ = ["cache_dir", "cache_key", "built_store", "built_entry", "existing_entry", "kept_entry", "save_built", "graph_file_store",
            "entry_path", "save", "open_entry", "Entry", "Damaged", "newest_entry"]

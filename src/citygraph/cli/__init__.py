@@ -13,10 +13,10 @@ the traceback.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import sys
-import traceback
 
 import click
 
@@ -89,7 +89,18 @@ def fail(message: str, code: int) -> None:
 
 
 def main(argv=None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point (argv None: this process is the command, and ends with it)."""
+    try:
+        _main(argv)
+    finally:
+        if argv is None:
+            # The answer is out; what is left is the interpreter's teardown, whose garbage collections
+            # walk every object of the ~300 modules loaded (10-20 ms of a 100 ms command). Frozen
+            # objects are left out of those walks; everything is still closed and flushed as usual.
+            gc.freeze()
+
+
+def _main(argv) -> None:
     _STATE["debug"] = False
     try:
         rv = group.main(args=argv, prog_name="citygraph", standalone_mode=False)
@@ -114,6 +125,8 @@ def main(argv=None) -> None:
         sys.exit(130)
     except Exception as err:  # the last resort: a bug, not a user error
         if _STATE["debug"]:
+            import traceback  # lazy: only a bug report needs it (~2 ms of every start-up otherwise)
+
             traceback.print_exc()
         fail(f"unexpected {type(err).__name__}: {err} — this is a bug in citygraph {__version__}; "
              "rerun with --debug (citygraph --debug VERB …) for the traceback and report it", INTERNAL_ERROR)

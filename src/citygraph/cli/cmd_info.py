@@ -36,13 +36,13 @@ def counts(root) -> list[str]:
 
     base = PREFIXES["graph"]
     try:
-        kept = cache.existing_entry("all")
+        kept = cache.kept_entry("all")  # the manifest only: the database is not opened
     except OSError:
         kept = None
     if kept is not None:
-        m = kept[1].manifest
+        m = kept.manifest
         sources = {name: len(files) for name, files in m["sources"].items()}
-        sizes = {g: n for g, n in kept[1].graph_sizes.items() if g != m.get("inferred_graph")}
+        sizes = {g: n for g, n in kept.graph_sizes.items() if g != m.get("inferred_graph")}
     else:  # no build of the current inputs yet: load them (seconds, as `info` always did)
         from ..build import load_sources
 

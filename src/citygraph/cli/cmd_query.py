@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -66,8 +67,6 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
     3 when the endpoint fails or times out.
     """
     from ..errors import BadInput
-    from ..io import remote
-    from ..load.guards import regular_file
     from ..query import service_policy
     from ..query.binding import bind
     from ..query.catalogue import load_adhoc
@@ -83,9 +82,18 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
     if (endpoint or graph) and (extra or rebuild or reasoner or scope != "all"):
         raise BadInput("--scope, --add, --reasoner and --rebuild choose the built graph; "
                        "they do not apply with --endpoint or --graph")
+    # The HTTP rules (io/remote.py: http.client, ssl, urllib.request, ~25 ms) are imported only with
+    # --endpoint, and the input guards only with --file: a stored query on the local graph needs neither.
     if endpoint is not None:
+        from ..io import remote
+
         remote.check_url(endpoint, "--endpoint")
-    query = load_adhoc(regular_file(file, "query file")) if file else get(name)
+    if file:
+        from ..load.guards import regular_file
+
+        query = load_adhoc(regular_file(file, "query file"))
+    else:
+        query = get(name)
     values = _params(params)
     fmt = fmt or default_format(query.form, sys.stdout.isatty())
     check_format(fmt, query.form, query.name)
@@ -102,7 +110,9 @@ def command(name, params, file, fmt, endpoint, timeout, allow_service, max_bytes
             store = cache.graph_file_store(graph)
         else:
             store = cache.built_store(scope, extra, reasoner, progress=StageProgress(), refresh=rebuild)
-    with service_policy.allowing(allow_service), remote.capped(max_bytes):
+    # --max-bytes caps answers read over HTTP: only --endpoint reads any (SERVICE runs in the engine)
+    capped = remote.capped(max_bytes) if endpoint is not None else contextlib.nullcontext()
+    with service_policy.allowing(allow_service), capped:
         if query.form in GRAPH_FORMS and fmt in ENGINE_FORMATS:
             # a big graph answer goes from the engine's serialiser to stdout, no Python terms between
             data = graph_answer(query, values, fmt, store=store, endpoint=endpoint, timeout=timeout)

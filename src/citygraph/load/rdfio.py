@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from ..errors import BadInput
 from ..io import formats
 from ..namespaces import BASE
 from . import guards
+
+if TYPE_CHECKING:  # rdflib is imported where a graph crosses to it (~50 ms): loading files needs none
+    import rdflib
 
 # RDF 1.1 §3.5: blank nodes are replaced by IRIs under a well-known path ("Skolem IRIs").
 SKOLEM_BASE = BASE + ".well-known/genid/"
@@ -168,6 +171,8 @@ def graph_to_ntriples(store: ox.Store, graphs) -> bytes:
 
 def to_rdflib(store: ox.Store, graphs) -> rdflib.Graph:
     """The union of the given named graphs as one rdflib Graph."""
+    import rdflib  # lazy: see the imports
+
     g = rdflib.Graph()
     data = graph_to_ntriples(store, graphs)
     if data:
@@ -177,6 +182,8 @@ def to_rdflib(store: ox.Store, graphs) -> rdflib.Graph:
 
 def from_rdflib_triples(triples, graph: str) -> list[ox.Quad]:
     """rdflib triples as pyoxigraph quads in `graph` (via N-Triples, which is exact)."""
+    import rdflib  # lazy: see the imports
+
     tmp = rdflib.Graph()
     for t in triples:
         tmp.add(t)

@@ -8,7 +8,6 @@ graphs, Wikidata answers) is $CITYGRAPH_CACHE_DIR, or ~/.cache/citygraph.
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
 
 _KINDS = ("ontology", "data", "queries")
@@ -21,8 +20,14 @@ def cache_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "citygraph"
 
 
+# The package's folder, as importlib.resources.files("citygraph") gives it for an installed or
+# editable package (not importlib.resources itself: it imports zipfile and tempfile, ~5 ms of
+# every command's start-up, for zip imports that these real folders cannot come from anyway).
+_PACKAGE = Path(__file__).parent.parent  # unresolved, as files() gives it
+
+
 def _root_for(kind: str) -> Path:
-    packaged = Path(str(files("citygraph"))) / "_packaged" / kind
+    packaged = _PACKAGE / "_packaged" / kind
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[3] / kind

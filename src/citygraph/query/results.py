@@ -8,14 +8,11 @@ compared term by term. One table (`FORMATS`) maps each format to its writer and 
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import json
-import socket
 import threading
 import time
 import unicodedata
-import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -23,8 +20,6 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ..errors import BadInput, RemoteError
-from ..io import remote
-from ..load import guards
 from . import service_policy
 
 T = TypeVar("T")
@@ -157,7 +152,15 @@ def run_remote(text: str, form: str, endpoint: str, *, timeout: float = 60.0, ma
     `default_graphs`/`named_graphs` go to the endpoint as the SPARQL 1.1 Protocol's
     `default-graph-uri`/`named-graph-uri` parameters (the dataset of the query).
     """
+    # lazy: the HTTP stack (http.client, ssl, email, urllib.request: ~25 ms) is for --endpoint only,
+    # not for every local query's start-up
+    import http.client
+    import socket
+    import urllib.error
+
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from ..io import remote
 
     remote.check_url(endpoint, "--endpoint")
     max_bytes = max_bytes or remote.max_bytes()
@@ -208,6 +211,8 @@ def _sparqlwrapper(text: str, form: str, endpoint: str, timeout: float):
 
 
 def _parse_answer(data: bytes, form: str, endpoint: str) -> Result:
+    from ..load import guards  # lazy, as in run_remote: a remote answer's checks, not a local query's start-up
+
     graph = form in GRAPH_FORMS
     head = data.lstrip()[:15].lower()
     if head.startswith((b"<!doctype html", b"<html")):

@@ -31,9 +31,11 @@ def allowed() -> tuple[str, ...]:
 @contextlib.contextmanager
 def allowing(urls: Iterable[str]) -> Iterator[None]:
     """Within the block, SERVICE may also call these endpoints (each an http(s) URL)."""
-    from ..io.remote import check_url
+    extra = tuple(urls)
+    if extra:  # lazy: io/remote.py brings the HTTP stack (~25 ms), needed only when there is a URL to check
+        from ..io.remote import check_url
 
-    extra = tuple(check_url(u, "--allow-service") for u in urls)
+        extra = tuple(check_url(u, "--allow-service") for u in extra)
     token = _EXTRA.set(_EXTRA.get() + extra)
     try:
         yield

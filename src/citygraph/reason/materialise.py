@@ -31,15 +31,20 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
-from ..namespaces import GRAPH_INFERRED, ID
+from ..namespaces import GRAPH_INFERRED, ID, OWL, RDF, RDFS, XSD
 from . import DEFAULT_REASONER, REASONERS, coverage, schema_cache
+
+if TYPE_CHECKING:
+    import rdflib
+# rdflib (~50 ms to import) is owlrl's door only: the owlrl reasoner and compiling a schema that is
+# not cached yet. The fast path with a cached schema (every build and `validate` after the first)
+# never imports it; the rdflib terms `is_useful` also accepts can only exist once rdflib is imported.
 
 _META_NAMESPACES = (str(OWL), str(RDF), str(RDFS), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}
@@ -48,19 +53,23 @@ _REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, OWL.equivalentClass, RDFS.subProperty
 
 def _iri(term) -> str | None:
     """The IRI of an rdflib URIRef or a pyoxigraph NamedNode; None for literals and blank nodes."""
-    if isinstance(term, (rdflib.URIRef, ox.NamedNode)):
-        return term.value if isinstance(term, ox.NamedNode) else str(term)
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    rdflib = sys.modules.get("rdflib")  # not imported: no rdflib term exists
+    if rdflib is not None and isinstance(term, rdflib.URIRef):
+        return str(term)
     return None
 
 
 def _is_bnode(term) -> bool:
-    return isinstance(term, (rdflib.BNode, ox.BlankNode))
+    rdflib = sys.modules.get("rdflib")
+    return isinstance(term, ox.BlankNode) or (rdflib is not None and isinstance(term, rdflib.BNode))
 
 
-_TRIVIAL_TYPE_IRIS = {str(t) for t in _TRIVIAL_TYPES}
-_REFLEXIVE_IRIS = {str(t) for t in _REFLEXIVE}
-_TOP_IRIS = {str(OWL.Thing), str(RDFS.Resource)}
-_SCHEMA_PROPS = {str(RDFS.subClassOf), str(RDFS.subPropertyOf), str(RDFS.domain), str(RDFS.range)}
+_TRIVIAL_TYPE_IRIS = {t.value for t in _TRIVIAL_TYPES}
+_REFLEXIVE_IRIS = {t.value for t in _REFLEXIVE}
+_TOP_IRIS = {OWL.Thing.value, RDFS.Resource.value}
+_SCHEMA_PROPS = {RDFS.subClassOf.value, RDFS.subPropertyOf.value, RDFS.domain.value, RDFS.range.value}
 
 
 def is_useful(s, p, o) -> bool:
@@ -72,11 +81,11 @@ def is_useful(s, p, o) -> bool:
         return False  # axioms about the RDF/OWL vocabulary itself
     if p_iri in _REFLEXIVE_IRIS and s_iri == o_iri:
         return False
-    if p_iri == str(RDF.type) and o_iri in _TRIVIAL_TYPE_IRIS:
+    if p_iri == RDF.type.value and o_iri in _TRIVIAL_TYPE_IRIS:
         return False
-    if p_iri in (str(RDFS.subClassOf), str(OWL.equivalentClass)) and o_iri in _TOP_IRIS:
+    if p_iri in (RDFS.subClassOf.value, OWL.equivalentClass.value) and o_iri in _TOP_IRIS:
         return False
-    if o_iri is not None and p_iri != str(RDF.type) and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS:
+    if o_iri is not None and p_iri != RDF.type.value and o_iri.startswith(_META_NAMESPACES) and p_iri in _SCHEMA_PROPS:
         return False  # e.g. cg:party rdfs:subPropertyOf owl:topObjectProperty
     return _read(p_iri, o_iri)
 
@@ -99,7 +108,7 @@ _READ_TYPES = {"http://www.w3.org/ns/prov#Agent", "http://www.w3.org/ns/prov#Ass
 
 
 def _read(p_iri: str | None, o_iri: str | None) -> bool:
-    if p_iri == str(RDF.type):
+    if p_iri == RDF.type.value:
         return o_iri is not None and (o_iri in _READ_TYPES or not o_iri.startswith(_UNREAD_NAMESPACES))
     return p_iri is not None and not p_iri.startswith(_UNREAD_NAMESPACES)
 
@@ -109,7 +118,7 @@ def _read(p_iri: str | None, o_iri: str | None) -> bool:
 # owlrl's door (`_owlrl_keys`); pyoxigraph quads only when the result goes into the store.
 Term = str | ox.Literal | ox.BlankNode
 Key = tuple[Term, str, Term]
-RDF_TYPE = str(RDF.type)
+RDF_TYPE = RDF.type.value
 
 
 def key_of(s, p: ox.NamedNode, o) -> Key:
@@ -130,6 +139,8 @@ def to_terms(k: Key) -> tuple:
 def _keys_from_rdflib(triples) -> set[Key]:
     """rdflib triples as keys; the generalised triples owlrl entails (a literal subject, say) are
     no RDF and never useful, so they are left out."""
+    import rdflib  # lazy: see the imports (rdflib triples come from owlrl)
+
     rdf = (t for t in triples if isinstance(t[0], (rdflib.URIRef, rdflib.BNode)) and isinstance(t[1], rdflib.URIRef))
     return {key_of(q.subject, q.predicate, q.object) for q in from_rdflib_triples(rdf, GRAPH_INFERRED.value)}
 
@@ -152,6 +163,7 @@ def closure_owlrl(graph: rdflib.Graph) -> set[Key]:
 def _owlrl_expand(graph: rdflib.Graph) -> rdflib.Graph:
     """A copy of `graph` closed under owlrl's OWL 2 RL semantics (everything, unfiltered)."""
     import owlrl
+    import rdflib  # lazy: see the imports
 
     work = rdflib.Graph()
     for t in graph:
@@ -180,10 +192,10 @@ class Schema:
         return out | {q for qs in self.superprops.values() for q in qs} | {q for qs in self.inverse.values() for q in qs}
 
 
-_SCHEMA_TABLES = {str(RDFS.subClassOf): "supers", str(RDFS.subPropertyOf): "superprops", str(RDFS.domain): "domain",
-                  str(RDFS.range): "range"}
-_PROPERTY_KINDS = {str(OWL.SymmetricProperty): "symmetric", str(OWL.TransitiveProperty): "transitive"}
-_INVERSE_OF = str(OWL.inverseOf)
+_SCHEMA_TABLES = {RDFS.subClassOf.value: "supers", RDFS.subPropertyOf.value: "superprops", RDFS.domain.value: "domain",
+                  RDFS.range.value: "range"}
+_PROPERTY_KINDS = {OWL.SymmetricProperty.value: "symmetric", OWL.TransitiveProperty.value: "transitive"}
+_INVERSE_OF = OWL.inverseOf.value
 
 
 def compile_schema(ontology: rdflib.Graph) -> Schema:
@@ -289,7 +301,7 @@ def _useful_filter():
     it) and once per subject namespace: the same filter as for every other reasoner."""
     verdicts: dict[tuple, bool] = {}
     probe = ID.probe
-    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {RDF_TYPE, str(OWL.equivalentClass)}
+    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {RDF_TYPE, OWL.equivalentClass.value}
 
     def useful(s, p: str, o) -> bool:
         if not isinstance(s, str) or s.startswith(_META_NAMESPACES):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -26,15 +27,38 @@ _SETS_OF_STR = ("symmetric", "transitive")
 
 def key_for(ontology_digest: str) -> str:
     """The cache key: the ontology's digest, the compiling code, owlrl's version."""
-    from importlib.metadata import PackageNotFoundError, version
-
     h = hashlib.sha256(f"format {FORMAT}\n{ontology_digest}\n".encode())
     here = Path(__file__).resolve().parent
     for name in ("materialise.py", "schema_cache.py"):
         h.update(hashlib.sha256((here / name).read_bytes()).digest())
-    with contextlib.suppress(PackageNotFoundError):
-        h.update(version("owlrl").encode())
+    h.update(owlrl_version().encode())
     return h.hexdigest()[:32]
+
+
+def owlrl_version() -> str:
+    """owlrl's installed version ("" if it is not installed), without importing owlrl (it imports rdflib).
+
+    Read from the METADATA of the owlrl-*.dist-info folder beside the package, as a wheel installs
+    it: importlib.metadata gives the same answer but costs ~30 ms of imports (email, zipfile, csv)
+    on every `validate FILE`; it is asked only where that folder is not found.
+    """
+    spec = importlib.util.find_spec("owlrl")
+    if spec is None:
+        return ""
+    for folder in spec.submodule_search_locations or ():
+        for info in sorted(Path(folder).parent.glob("owlrl-*.dist-info")):
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                for line in (info / "METADATA").read_text(encoding="utf-8").splitlines():
+                    if not line:
+                        break  # the end of the headers
+                    if line.startswith("Version:"):
+                        return line.split(":", 1)[1].strip()
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("owlrl")
+    except PackageNotFoundError:
+        return ""
 
 
 def path_for(key: str) -> Path:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-
-import rdflib
-from rdflib.namespace import RDF, SH  # rdflib's terms: pyshacl's report is an rdflib graph
+from typing import TYPE_CHECKING
 
 from ..errors import BadInput, ValidationFailed
 from ..load.rdfio import to_rdflib
 from ..namespaces import PREFIXES
 from . import SEVERITIES
+
+if TYPE_CHECKING:
+    import rdflib
+# rdflib (~50 ms to import) only where a report is an rdflib graph: pyshacl's (the reference, and
+# the fallback for shapes the fast checker lacks) and the Turtle report (`--format turtle`). The fast
+# checker's report as a table or JSON needs none.
+_SH = PREFIXES["sh"]
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -141,13 +146,16 @@ def _short(term) -> str | None:
     if term is None:
         return None
     s = str(term)
-    if s.startswith(str(SH)):
-        return "sh:" + s[len(str(SH)):]
+    if s.startswith(_SH):
+        return "sh:" + s[len(_SH):]
     return s
 
 
 def report_from_graph(results_graph: rdflib.Graph) -> ValidationReport:
     """Turn pyshacl's results graph into a sorted, typed report."""
+    import rdflib  # lazy: see the imports
+    from rdflib.namespace import RDF, SH  # rdflib's terms: pyshacl's report is an rdflib graph
+
     results = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
         g = results_graph
@@ -168,6 +176,7 @@ def report_from_graph(results_graph: rdflib.Graph) -> ValidationReport:
 
 def validate_graphs(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph | None = None) -> ValidationReport:
     import pyshacl
+    import rdflib  # lazy: see the imports
 
     # Warnings do not make pyshacl's `conforms` false for us: we judge by violations only.
     try:
@@ -189,7 +198,9 @@ def report_from_results(results: list[dict]) -> ValidationReport:
 
 def results_graph(results: list[Result]) -> rdflib.Graph:
     """A SHACL validation report graph for a report that was computed without one (fast engine)."""
+    import rdflib  # lazy: see the imports
     from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF, SH
 
     def term(text: str):
         return SH[text[3:]] if text.startswith("sh:") else URIRef(text)
