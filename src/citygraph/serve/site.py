@@ -2,6 +2,7 @@
 
 `Site.ask` is the one door to the graph for every route: it runs a query through the gate
 (concurrency queue, timeout) and the backend (read-only, SERVICE allow-list, row cap).
+`Site.kept` holds the pages already rendered from a local (read-only) store (serve/pages/kept.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..namespaces import BASE
-from .http.backend import Answer, Backend
+from .http.backend import Answer, Backend, LocalBackend
 from .http.limits import Gate, Limits
+from .pages.kept import Kept
 
 
 @dataclass
@@ -23,10 +25,13 @@ class Site:
     source: str = ""                      # what is served, for the landing page and /health
     gate: Gate | None = None
     drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
+    kept: Kept | None = field(default=None, repr=False, compare=False)  # rendered pages; None: render every time
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
             self.base_url += "/"
+        if self.kept is None and isinstance(self.backend, LocalBackend):  # a read-only store: a page stays the same
+            self.kept = Kept()
 
     def start(self) -> None:
         """Create the query gate inside the server's event loop."""
