@@ -63,6 +63,22 @@ def test_kept_pages_equal_fresh_renders_and_ask_nothing(curated):
     assert "Nagoya" in first[0].text and "<svg" in first[0].text  # the kept city page is the full page
 
 
+def test_the_kept_landing_page_equals_a_fresh_one_and_follows_the_downloads(curated, tmp_path):
+    dumps = tmp_path / "dist"
+    dumps.mkdir()
+    (dumps / "citygraph.nt").write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    kept_site = Site(backend=CountingBackend(store=curated.store), dumps=dumps)
+    fresh_site = Site(backend=LocalBackend(store=curated.store), dumps=dumps, kept=Kept(max_bytes=0))
+    first, again = fetch(kept_site, [("/", "text/html")] * 2)
+    asked = kept_site.backend.asked
+    assert fetch(fresh_site, [("/", "text/html")])[0].content == first.content == again.content
+    assert "citygraph.nt" in first.text and first.headers["etag"] == again.headers["etag"]
+    (dumps / "citygraph.ttl").write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    changed = fetch(kept_site, [("/", "text/html")])[0]  # a new download: a new page, the graph asked again
+    assert "citygraph.ttl" in changed.text and kept_site.backend.asked > asked
+    assert changed.content == fetch(fresh_site, [("/", "text/html")])[0].content
+
+
 def test_html_and_rdf_of_one_path_are_kept_apart(curated):
     site = Site(backend=LocalBackend(store=curated.store))
     html, turtle = fetch(site, [("/id/place/Q16666", "text/html"), ("/id/place/Q16666", "text/turtle")])
