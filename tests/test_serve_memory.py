@@ -1,11 +1,12 @@
 """The server hands the memory of large answers back to the system (serve/memory.py): a trim
-follows a large answer, at most one per interval, never a small one; and on glibc the real
-`malloc_trim` is found and callable. (Whether it lowers the resident size is measured in
-benchmarks/serve.py, not here.)"""
+follows once a large answer is freed, at most one per interval, never after a small answer;
+and on glibc the real `malloc_trim` is found and callable. (Whether it lowers the resident
+size is measured in benchmarks/serve.py, not here.)"""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import platform
 
 import pyoxigraph as ox
@@ -15,27 +16,46 @@ from citygraph.serve.memory import LARGE, MALLOC_TRIM, Trimmer
 from citygraph.serve.site import Site
 
 
-def test_large_answers_are_followed_by_one_trim_per_interval():
+class Answer:
+    """Something an answer's size is known of, freed when the test drops it."""
+
+
+def recorder(calls: list[int]):
+    return lambda pad: calls.append(pad) or 1
+
+
+def test_a_trim_follows_a_large_answer_once_it_is_freed_at_most_once_per_interval():
     calls: list[int] = []
 
     async def scenario() -> Trimmer:
-        trimmer = Trimmer(trim=lambda pad: calls.append(pad) or 1, interval=0.01)
-        trimmer.after_answer(LARGE - 1)  # small: no trim
+        trimmer = Trimmer(trim=recorder(calls), delay=0.01, interval=0.3)
+        small = Answer()
+        trimmer.after_answer(small, LARGE - 1)
+        del small
         await asyncio.sleep(0.1)
-        assert calls == []
-        trimmer.after_answer(LARGE)
-        trimmer.after_answer(3 * LARGE)  # within the same interval: still one trim
-        await asyncio.sleep(0.2)
-        assert calls == [0]
-        trimmer.after_answer(LARGE)  # a later large answer: another trim
-        await asyncio.sleep(0.2)
+        assert calls == []  # a small answer: no trim
+        large, larger = Answer(), Answer()
+        trimmer.after_answer(large, LARGE)
+        trimmer.after_answer(larger, 3 * LARGE)
+        await asyncio.sleep(0.1)
+        assert calls == []  # still alive (being written): nothing to give back yet
+        del large, larger
+        gc.collect()
+        await asyncio.sleep(0.1)
+        assert calls == [0]  # both freed within one interval: one trim
+        again = Answer()
+        trimmer.after_answer(again, LARGE)
+        del again
+        await asyncio.sleep(0.1)
+        assert calls == [0]  # within the interval of the last trim: not yet
+        await asyncio.sleep(0.4)
         return trimmer
 
     assert asyncio.run(scenario()).trims == 2 and calls == [0, 0]
 
 
 def test_without_malloc_trim_nothing_is_scheduled():
-    Trimmer(trim=None).after_answer(10 * LARGE)  # no event loop needed: it returns at once
+    Trimmer(trim=None).after_answer(Answer(), 10 * LARGE)  # no event loop needed: it returns at once
 
 
 def test_the_site_trims_after_a_large_answer_only():
@@ -43,7 +63,7 @@ def test_the_site_trims_after_a_large_answer_only():
     ex = "http://example.org/"
     store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(ex + "p"), ox.Literal(i)) for i in range(LARGE)])
     calls: list[int] = []
-    site = Site(backend=LocalBackend(store=store), trimmer=Trimmer(trim=lambda pad: calls.append(pad) or 1, interval=0.01))
+    site = Site(backend=LocalBackend(store=store), trimmer=Trimmer(trim=recorder(calls), delay=0.01))
 
     async def scenario() -> None:
         await site.ask("SELECT * WHERE { ?s ?p ?o } LIMIT 10")
@@ -51,6 +71,8 @@ def test_the_site_trims_after_a_large_answer_only():
         assert calls == []
         answer = await site.ask("SELECT * WHERE { ?s ?p ?o }")
         assert len(answer.result.rows) == LARGE
+        del answer
+        gc.collect()
         await asyncio.sleep(0.2)
 
     asyncio.run(scenario())

@@ -15,12 +15,15 @@ Elsewhere than glibc (musl, macOS) there is no `malloc_trim` and this does nothi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import ctypes.util
 import time
+import weakref
 from collections.abc import Callable
 
 LARGE = 5_000      # rows or triples: an answer at least this large is followed by a trim
+DELAY = 0.5        # seconds after the answer's objects are freed (its response is being sent meanwhile)
 INTERVAL = 2.0     # seconds: at most one trim per interval, however many large answers
 
 
@@ -38,26 +41,39 @@ MALLOC_TRIM = _malloc_trim()
 
 
 class Trimmer:
-    """Schedules a `malloc_trim(0)` after large answers; `trims` counts the trims done."""
+    """Schedules a `malloc_trim(0)` after large answers are freed; `trims` counts the trims done."""
 
-    def __init__(self, trim: Callable[[int], int] | None = MALLOC_TRIM, interval: float = INTERVAL):
+    def __init__(self, trim: Callable[[int], int] | None = MALLOC_TRIM, *, delay: float = DELAY, interval: float = INTERVAL):
         self._trim = trim
-        self.interval = interval
-        self._due: float | None = None
+        self.delay, self.interval = delay, interval
+        self._scheduled = False
+        self._last = -interval
         self.trims = 0
 
-    def after_answer(self, size: int) -> None:
-        """Call on the event loop with the size (rows or triples) of an answer just computed."""
-        if self._trim is None or size < LARGE or self._due is not None:
+    def after_answer(self, answer: object, size: int) -> None:
+        """Call on the event loop with an answer just computed (rows or triples: `size`): a trim
+        follows once the answer is freed."""
+        if self._trim is None or size < LARGE:
             return
         loop = asyncio.get_running_loop()
-        self._due = time.monotonic() + self.interval
+        weakref.finalize(answer, self._freed, loop).atexit = False
 
-        def fire() -> None:
-            self._due = None
-            loop.run_in_executor(None, self._run)
+    def _freed(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Runs in the thread that dropped the answer's last reference."""
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the server is stopping
+            loop.call_soon_threadsafe(self._schedule, loop)
 
-        loop.call_later(self.interval, fire)
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._scheduled:
+            return
+        self._scheduled = True
+        wait = max(self.delay, self._last + self.interval - time.monotonic())
+        loop.call_later(wait, self._fire, loop)
+
+    def _fire(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._scheduled = False
+        self._last = time.monotonic()
+        loop.run_in_executor(None, self._run)
 
     def _run(self) -> None:
         assert self._trim is not None

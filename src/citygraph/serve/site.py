@@ -46,7 +46,7 @@ class Site:
         assert self.gate is not None
         budget = self.limits.timeout if timeout is None else timeout
         answer = await self.gate.run(lambda: self.backend.ask(text, timeout=budget, max_rows=max_rows, **kw), budget)
-        self.trimmer.after_answer(len(answer.result.rows) + len(answer.result.triples))
+        self.trimmer.after_answer(answer.result, len(answer.result.rows) + len(answer.result.triples))
         return answer
 
     # IRIs <-> paths ----------------------------------------------------------------------
