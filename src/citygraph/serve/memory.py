@@ -6,8 +6,9 @@ the world build (benchmarks/serve.py and glibc's own counters, docs/serve.md "Sp
 memory in use stays flat from round to round, but glibc keeps what was freed inside its
 per-thread arenas (200+ MB "free kept"), so the resident size creeps up as each thread meets
 its largest answer. That is the allocator, not a leak: `malloc_trim(0)` hands the free pages
-back. So after a large answer the server trims, at most once every `INTERVAL` seconds, in a
-worker thread (the call releases the GIL; it only takes each arena's lock briefly).
+back. So once a large answer's objects are freed (its response written), the server trims, at
+most once every `INTERVAL` seconds, in a worker thread (the call releases the GIL; it only takes
+each arena's lock briefly).
 
 Elsewhere than glibc (musl, macOS) there is no `malloc_trim` and this does nothing.
 """
