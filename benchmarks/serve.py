@@ -2,19 +2,30 @@
 
 Starts both servers on 127.0.0.1 (ours as `citygraph serve`, a uvicorn subprocess; Oxigraph's
 HTTP server loaded with the same quads, default graph = union), then a bounded load generator
-(a fixed number of requests per cell, at most C in flight) sends, at concurrency 1, 8 and 32:
+(a fixed number of requests per cell, at most C in flight) sends, at each concurrency:
 
-  api      the stored-query mix as GET /api/queries/{name} (every local query, example values)
+  api      the stored-query mix as GET /api/queries/{name} (every local stored query with its
+           example values, except the heavy ones below)
   sparql   the same bound query texts as GET /sparql (SPARQL results JSON / Turtle)
   oxigraph the same texts to oxigraph's /query, same Accept
   pages    linked-data pages (HTML) of places, ties, events, people and sources
 
-and prints a Markdown table (requests, errors, req/s, p50 and p95 ms), the ratio of our /sparql
-throughput to Oxigraph's at each concurrency, and the server's resident memory before and after.
+The heavy stored queries (whole-graph answers of more than --heavy-rows rows or triples:
+`most-connected`, `status-on`, `twinned-with` on the world build) take seconds each, for
+Oxigraph too; they are sent separately (api-heavy, sparql-heavy, oxigraph-heavy,
+--heavy-requests per cell) so they neither drown the everyday mix nor take an hour.
+
+Before the measured cells every request is sent once: that pass over the pages is reported as
+`pages-first`, each page's first visit (rendered from the graph, then kept by the server; the
+`pages` cells after it are repeat visits). The server's resident memory (VmRSS) is read after
+that warm-up and after every cell, so warming up and growing can be told apart.
+
+It prints Markdown tables (requests, errors, req/s, p50 and p95 ms), the ratio of our /sparql
+throughput to Oxigraph's at each concurrency, the memory series, and the load average.
 Client and servers share the machine: compare ratios within one run, not absolute figures.
 
-    python benchmarks/serve.py --scope nanjing --requests 400
-    python benchmarks/serve.py --scope all --requests 1000 --concurrency 1,8,32
+    python benchmarks/serve.py --scope nanjing --requests 200
+    python benchmarks/serve.py --scope all                    # 10,000 requests or more in all
 """
 
 from __future__ import annotations
@@ -32,10 +43,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -74,19 +86,22 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def stored_mix() -> list[tuple[str, dict, str, str]]:
-    """(name, example values, bound text, Accept) of every local stored query."""
+def stored_mix(store: ox.Store) -> list[tuple[str, dict, str, str, int]]:
+    """(name, example values, bound text, Accept, answer size) of every local stored query."""
     out = []
     for q in catalogue():
         if q.federated:
             continue
         values = q.example_values()
         accept = GRAPH_ACCEPT if q.form in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
-        out.append((q.name, values, bound_text(q, bind(q, values)), accept))
+        text = bound_text(q, bind(q, values))
+        answer = store.query(text, use_default_graph_as_union=True)
+        size = 1 if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
+        out.append((q.name, values, text, accept, size))
     return out
 
 
-def page_paths(store: ox.Store, n: int = 40) -> list[str]:
+def page_paths(store: ox.Store, n: int) -> list[str]:
     """Pages of places with ties, ties, events, people and sources, sampled with a fixed seed."""
     base = "https://w3id.org/citygraph/"
     paths = []
@@ -99,32 +114,74 @@ def page_paths(store: ox.Store, n: int = 40) -> list[str]:
     return paths or ["/id/place/Q16666"]
 
 
-async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: int) -> dict:
-    """Send every request with at most `concurrency` in flight; latencies and errors."""
-    latencies: list[float] = []
-    errors = 0
-    queue = list(requests)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        async def worker():
-            nonlocal errors
-            while queue:
-                path, params, headers = queue.pop()
-                t0 = time.perf_counter()
-                try:
-                    resp = await client.get(path, params=params, headers=headers)
-                    await resp.aread()
-                    if resp.status_code != 200:
-                        errors += 1
-                except httpx.HTTPError:
-                    errors += 1
-                latencies.append(time.perf_counter() - t0)
+class Connection:
+    """One keep-alive HTTP/1.1 connection: GET and read the whole answer (Content-Length or chunked).
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        wall = time.perf_counter() - started
+    The load generator shares the machine with the servers, so it is kept cheap: a bare client
+    on asyncio streams spends a fraction of the CPU a full client library does per request, so
+    the latencies measured are the servers', not the client's."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=1 << 24)
+        assert self.reader is not None
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{head}\r\n".encode("latin-1"))
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *lines = raw.decode("latin-1").split("\r\n")
+        fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines if line)}
+        if fields.get("transfer-encoding", "").lower() == "chunked":
+            body = b""
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                body += (await self.reader.readexactly(size + 2))[:-2]
+            await self.reader.readuntil(b"\r\n")  # the empty trailer
+        else:
+            body = await self.reader.readexactly(int(fields.get("content-length", "0")))
+        if fields.get("connection", "").lower() == "close":
+            await self.close()
+        return int(status_line.split()[1]), body
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: int) -> dict:
+    """Send every request with at most `concurrency` in flight; latencies, errors and their statuses."""
+    latencies: list[float] = []
+    failures: Counter = Counter()
+    queue = list(reversed(requests))
+    url = urllib.parse.urlsplit(base)
+
+    async def worker():
+        conn = Connection(url.hostname or "127.0.0.1", url.port or 80)
+        while queue:
+            path, params, headers = queue.pop()
+            target = path + ("?" + urllib.parse.urlencode(params) if params else "")
+            t0 = time.perf_counter()
+            try:
+                status, _body = await asyncio.wait_for(conn.get(target, headers), 600)
+                if status != 200:
+                    failures[f"{status} {path}"] += 1
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as err:
+                failures[f"{type(err).__name__} {path}"] += 1
+                await conn.close()
+            latencies.append(time.perf_counter() - t0)
+        await conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall = time.perf_counter() - started
     latencies.sort()
-    return {"n": len(latencies), "errors": errors, "rps": len(latencies) / wall,
+    return {"n": len(latencies), "errors": sum(failures.values()), "failures": failures, "rps": len(latencies) / wall,
             "p50": statistics.median(latencies) * 1000, "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000}
 
 
@@ -132,59 +189,122 @@ def cycle(items: list, n: int) -> list:
     return [items[i % len(items)] for i in range(n)]
 
 
+def start_servers(args, tmp: Path, nq: Path, logs: contextlib.ExitStack, procs: list) -> tuple[subprocess.Popen, str, str]:
+    """Oxigraph's server and ours (both appended to `procs`, to be stopped); ours, our URL, Oxigraph's URL."""
+    exe_ox = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    subprocess.run([exe_ox, "load", "--location", str(tmp / "ox"), "--file", str(nq)], check=True, capture_output=True)
+    ox_port, our_port = free_port(), free_port()
+    ox_log = logs.enter_context(open(tmp / "oxigraph.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
+    our_log = logs.enter_context(open(tmp / "serve.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
+    oxi = subprocess.Popen([exe_ox, "serve", "--location", str(tmp / "ox"), "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
+                           stdout=ox_log, stderr=subprocess.STDOUT)
+    procs.append(oxi)
+    ours = subprocess.Popen([str(Path(sys.executable).with_name("citygraph")), "serve", "--scope", args.scope, "--port", str(our_port),
+                             "--max-rows", "1000000", "--timeout", "120", "--queue", "1000", "--queue-wait", "600",
+                             "--workers", str(args.workers)],
+                            stdout=our_log, stderr=subprocess.STDOUT, env=os.environ)
+    procs.append(ours)
+    wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi, "oxigraph serve")
+    wait_for(f"http://127.0.0.1:{our_port}/health", ours, "citygraph serve")
+    return ours, f"http://127.0.0.1:{our_port}", f"http://127.0.0.1:{ox_port}"
+
+
+def server_rss(proc: subprocess.Popen) -> int:
+    """Resident kB of `citygraph serve` (with --workers N: its worker processes' sum, the parent's included)."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    pids = [proc.pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
+    return sum(rss_kb(p) for p in pids)
+
+
+def cells_of(mix, pages, ours_url: str, ox_url: str) -> dict[str, tuple[str, list]]:
+    def stored(subset):
+        return {"api": (ours_url, [(f"/api/queries/{name}", values, {"Accept": accept}) for name, values, _t, accept, _n in subset]),
+                "sparql": (ours_url, [("/sparql", {"query": text}, {"Accept": accept}) for _n, _v, text, accept, _s in subset]),
+                "oxigraph": (ox_url, [("/query", {"query": text}, {"Accept": accept}) for _n, _v, text, accept, _s in subset])}
+    light, heavy = stored(mix["light"]), stored(mix["heavy"])
+    return light | {"pages": (ours_url, [(p, {}, {"Accept": "text/html"}) for p in pages])} | {k + "-heavy": v for k, v in heavy.items() if mix["heavy"]}
+
+
+def run_cells(args, levels: list[int], cells: dict, ours: subprocess.Popen) -> tuple[list, list]:
+    table, memory = [], []
+    base = cells["pages"][0]
+    asyncio.run(load([("/", {}, {"Accept": "text/html"})], base, 1))  # the process's own start (templates, catalogue, world pictures)
+    first = asyncio.run(load(cells["pages"][1], base, 8))  # every page's first visit
+    table.append(("pages-first", 8, first))
+    for name, (base, reqs) in cells.items():  # warm up: every other request once
+        if name != "pages":
+            asyncio.run(load(reqs, base, 1 if name.endswith("-heavy") else 4))
+    memory.append(("after warm-up", server_rss(ours)))
+    for c in levels:
+        for name, (base, reqs) in cells.items():
+            heavy = name.endswith("-heavy")
+            if heavy and c > 8:
+                continue  # the heavy answers take seconds each: concurrency above 8 only queues them
+            r = asyncio.run(load(cycle(reqs, args.heavy_requests if heavy else args.requests), base, c))
+            table.append((name, c, r))
+            memory.append((f"{name} c={c}", server_rss(ours)))
+            print(f"  {name:15} c={c:<3} {r['rps']:8.1f} req/s  p95 {r['p95']:8.1f} ms  errors {r['errors']}  "
+                  f"rss {memory[-1][1] / 1024:.0f} MB  load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+            for what, k in r["failures"].most_common(5):
+                print(f"      {k} x {what}", file=sys.stderr)
+    return table, memory
+
+
+def report(args, quads: int, mix: dict, pages: list, table: list, memory: list, loads: list) -> None:
+    levels = sorted({c for name, c, _r in table if name == "sparql"})
+    print(f"\nscope {args.scope}: {quads:,} quads; {len(mix['light'])} stored queries in the mix, {len(mix['heavy'])} heavy "
+          f"({', '.join(n for n, *_ in mix['heavy']) or 'none'}: more than {args.heavy_rows:,} rows); {len(pages)} pages; "
+          f"{args.requests} requests per cell, {args.heavy_requests} per heavy cell; citygraph serve --workers {args.workers}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}; "
+          f"load average (1 min) {loads[0]:.1f} at the start, {loads[1]:.1f} at the end")
+    print("\n| mix | concurrency | requests | errors | req/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|")
+    for name, c, r in table:
+        print(f"| {name} | {c} | {r['n']:,} | {r['errors']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} |")
+    rps = {(name, c): r["rps"] for name, c, r in table}
+    print("\n/sparql throughput as a share of oxigraph serve's: "
+          + ", ".join(f"c={c}: {rps[('sparql', c)] / rps[('oxigraph', c)]:.0%}" for c in levels)
+          + "".join(f"; heavy c={c}: {rps[('sparql-heavy', c)] / rps[('oxigraph-heavy', c)]:.0%}" for c in levels if ("sparql-heavy", c) in rps))
+    total = sum(r["n"] for _n, _c, r in table)
+    errors = sum(r["errors"] for _n, _c, r in table)
+    start, end, peak = memory[0][1], memory[-1][1], max(kb for _w, kb in memory)
+    print(f"errors: {errors} in {total:,} requests")
+    print(f"citygraph serve resident memory: {start / 1024:.0f} MB after warm-up, {end / 1024:.0f} MB at the end "
+          f"({(end - start) / max(start, 1):+.1%}), peak {peak / 1024:.0f} MB; after each cell: "
+          + ", ".join(f"{kb / 1024:.0f}" for _w, kb in memory[1:]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scope", default="all")
-    ap.add_argument("--requests", type=int, default=500, help="requests per mix and concurrency")
+    ap.add_argument("--requests", type=int, default=825, help="requests per cell (mix x concurrency) of the everyday mixes")
+    ap.add_argument("--heavy-requests", type=int, default=6, help="requests per cell of the heavy stored queries (0: none)")
+    ap.add_argument("--heavy-rows", type=int, default=5000, help="a stored query answering more rows or triples is heavy")
+    ap.add_argument("--pages", type=int, default=100, help="distinct pages in the page mix")
     ap.add_argument("--concurrency", default="1,8,32")
     ap.add_argument("--workers", type=int, default=1, help="citygraph serve --workers")
     args = ap.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
+    loads = [os.getloadavg()[0]]
 
     print(f"building or opening the {args.scope} graph …", file=sys.stderr)
     store = cache.built_store(args.scope, progress=lambda m: print("  " + m, file=sys.stderr))
-    mix = stored_mix()
-    pages = page_paths(store)
+    stored = stored_mix(store)
+    mix = {"light": [m for m in stored if m[4] <= args.heavy_rows],
+           "heavy": [m for m in stored if m[4] > args.heavy_rows] if args.heavy_requests else []}
+    pages = page_paths(store, args.pages)
     tmp = Path(tempfile.mkdtemp(prefix="citygraph-bench-serve-"))
     nq = tmp / "data.nq"
     store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     quads = len(store)
     del store
 
-    exe_ox = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    subprocess.run([exe_ox, "load", "--location", str(tmp / "ox"), "--file", str(nq)], check=True, capture_output=True)
-    ox_port, our_port = free_port(), free_port()
     logs = contextlib.ExitStack()
-    ox_log = logs.enter_context(open(tmp / "oxigraph.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
-    our_log = logs.enter_context(open(tmp / "serve.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
-    oxi = subprocess.Popen([exe_ox, "serve", "--location", str(tmp / "ox"), "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
-                           stdout=ox_log, stderr=subprocess.STDOUT)
-    ours = subprocess.Popen([str(Path(sys.executable).with_name("citygraph")), "serve", "--scope", args.scope, "--port", str(our_port),
-                             "--max-rows", "1000000", "--timeout", "120", "--queue", "1000", "--queue-wait", "600",
-                             "--workers", str(args.workers)],
-                            stdout=our_log, stderr=subprocess.STDOUT, env=os.environ)
+    procs: list[subprocess.Popen] = []
     try:
-        wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi, "oxigraph serve")
-        wait_for(f"http://127.0.0.1:{our_port}/health", ours, "citygraph serve")
-        ours_url, ox_url = f"http://127.0.0.1:{our_port}", f"http://127.0.0.1:{ox_port}"
-        cells = {
-            "api": (ours_url, [(f"/api/queries/{name}", values, {"Accept": accept}) for name, values, _t, accept in mix]),
-            "sparql": (ours_url, [("/sparql", {"query": text}, {"Accept": accept}) for _n, _v, text, accept in mix]),
-            "oxigraph": (ox_url, [("/query", {"query": text}, {"Accept": accept}) for _n, _v, text, accept in mix]),
-            "pages": (ours_url, [(p, {}, {"Accept": "text/html"}) for p in pages]),
-        }
-        for base, reqs in cells.values():  # warm up: every request once
-            asyncio.run(load(reqs, base, 4))
-        rss_start = rss_kb(ours.pid)
-        table = []
-        for c in levels:
-            for name, (base, reqs) in cells.items():
-                r = asyncio.run(load(cycle(reqs, args.requests), base, c))
-                table.append((name, c, r))
-                print(f"  {name:9} c={c:<3} {r['rps']:8.1f} req/s  p95 {r['p95']:8.1f} ms  errors {r['errors']}", file=sys.stderr)
-        rss_end = rss_kb(ours.pid)
+        ours, ours_url, ox_url = start_servers(args, tmp, nq, logs, procs)
+        table, memory = run_cells(args, levels, cells_of(mix, pages, ours_url, ox_url), ours)
     finally:
-        for proc in (ours, oxi):
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(timeout=20)
@@ -192,20 +312,8 @@ def main() -> None:
                 proc.kill()
         logs.close()
         shutil.rmtree(tmp, ignore_errors=True)
-
-    print(f"\nscope {args.scope}: {quads:,} quads; {len(mix)} stored queries, {len(pages)} pages; "
-          f"{args.requests} requests per cell; citygraph serve --workers {args.workers}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
-    print("\n| mix | concurrency | requests | errors | req/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|")
-    for name, c, r in table:
-        print(f"| {name} | {c} | {r['n']:,} | {r['errors']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} |")
-    rps = {(name, c): r["rps"] for name, c, r in table}
-    print("\n/sparql throughput as a share of oxigraph serve's: "
-          + ", ".join(f"c={c}: {rps[('sparql', c)] / rps[('oxigraph', c)]:.0%}" for c in levels))
-    total = sum(r["n"] for _n, _c, r in table)
-    errors = sum(r["errors"] for _n, _c, r in table)
-    print(f"errors: {errors} in {total:,} requests; citygraph serve resident memory {rss_start / 1024:.0f} MB after warm-up, "
-          f"{rss_end / 1024:.0f} MB at the end ({(rss_end - rss_start) / max(rss_start, 1):+.1%})")
+    loads.append(os.getloadavg()[0])
+    report(args, quads, mix, pages, table, memory, loads)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 `Site.ask` is the one door to the graph for every route: it runs a query through the gate
 (concurrency queue, timeout) and the backend (read-only, SERVICE allow-list, row cap).
+`Site.kept` holds the pages already rendered from a local (read-only) store (serve/pages/kept.py);
+`Site.trimmer` gives the memory of large answers back to the system (serve/memory.py).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..namespaces import BASE
-from .http.backend import Answer, Backend
+from .http.backend import Answer, Backend, LocalBackend
 from .http.limits import Gate, Limits
+from .memory import Trimmer
+from .pages.kept import Kept
 
 
 @dataclass
@@ -28,10 +32,14 @@ class Site:
     gate: Gate | None = None
     record: Any = field(default=None, repr=False, compare=False)  # (version of --dumps, the dataset's record): serve/record.py
     drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
+    kept: Kept | None = field(default=None, repr=False, compare=False)  # rendered pages; None: render every time
+    trimmer: Trimmer = field(default_factory=Trimmer, repr=False, compare=False)  # frees large answers' memory (serve/memory.py)
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
             self.base_url += "/"
+        if self.kept is None and isinstance(self.backend, LocalBackend):  # a read-only store: a page stays the same
+            self.kept = Kept()
 
     def start(self) -> None:
         """Create the query gate inside the server's event loop."""
@@ -42,7 +50,9 @@ class Site:
             self.start()
         assert self.gate is not None
         budget = self.limits.timeout if timeout is None else timeout
-        return await self.gate.run(lambda: self.backend.ask(text, timeout=budget, max_rows=max_rows, **kw), budget)
+        answer = await self.gate.run(lambda: self.backend.ask(text, timeout=budget, max_rows=max_rows, **kw), budget)
+        self.trimmer.after_answer(answer.result, len(answer.result.rows) + len(answer.result.triples))
+        return answer
 
     # IRIs <-> paths ----------------------------------------------------------------------
     def iri_for(self, path: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 
@@ -39,18 +39,21 @@ class Facts:
     quotes: dict[str, list[str]] = field(default_factory=dict)  # event IRI -> the source's words
     truncated: bool = False                                # more triples than the row cap: only the first
 
-    @property
+    # `triples` is set once, when the facts are gathered: the two halves are computed once, not per use
+    @cached_property
     def outgoing(self) -> list:
-        return [t for t in self.triples if t.subject == ox.NamedNode(self.iri)]
+        me = ox.NamedNode(self.iri)
+        return [t for t in self.triples if t.subject == me]
 
-    @property
+    @cached_property
     def incoming(self) -> list:
-        return [t for t in self.triples if t.object == ox.NamedNode(self.iri) and t.subject != ox.NamedNode(self.iri)]
+        me = ox.NamedNode(self.iri)
+        return [t for t in self.triples if t.object == me and t.subject != me]
 
     def values(self, predicate: str) -> list:
         return [t.object for t in self.outgoing if t.predicate.value == predicate]
 
-    @property
+    @cached_property
     def types(self) -> set[str]:
         return {o.value for o in self.values(RDF_TYPE) if isinstance(o, ox.NamedNode)}
 

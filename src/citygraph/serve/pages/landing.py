@@ -88,15 +88,25 @@ async def licence_of(site: Site) -> str | None:
 
 async def landing(request: Request) -> Response:
     site: Site = request.app.state.site
-    counts = await F.graph_counts(site.ask)
-    licence = await licence_of(site)
     files = dump_files(site)
     root = str(request.base_url)
+    # the graph's part is fixed while serving a local store; the downloads and the address are part of the key
+    key = ("/", root, tuple((d["name"], d["size"], d["sha256"]) for d in files))
+    body = site.kept.get(key) if site.kept is not None else None
+    if body is None:
+        body = (await render_landing(site, root, files)).encode("utf-8")
+        if site.kept is not None:
+            site.kept.put(key, body)
+    return send(request, body, media.BY_NAME["html"].content_type, negotiated=False)
+
+
+async def render_landing(site: Site, root: str, files: list[dict]) -> str:
+    counts = await F.graph_counts(site.ask)
+    licence = await licence_of(site)
     downloads = [d | {"url": root.rstrip("/") + d["url"]} for d in files]
     shown = await figures.for_landing(site)
     citation = f"The citygraph developers, citygraph: the knowledge graph of city diplomacy, version {__version__}, https://w3id.org/citygraph"
-    html = render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
+    return render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
                   citation=citation, source=site.source, picture_svg=shown.svgs, picture_note=shown.note,
                   present=lambda name: any(g.endswith("graph/" + name) for g, _n in counts),
                   schema=(await record_of(site)).schema or schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))
-    return send(request, html, media.BY_NAME["html"].content_type, negotiated=False)

@@ -37,25 +37,37 @@ async def resource(request: Request) -> Response:
     fmt = by_suffix or media.negotiate(request.headers.get("accept"), ("html", "graph"), default="html")
     if fmt is None:
         return not_acceptable(request, ("html", "graph"))
+    key = (path, fmt.name)
+    body = site.kept.get(key) if site.kept is not None else None
+    if body is None:
+        text = await render_resource(site, path, fmt)
+        if text is None:
+            return await not_found(request, path)
+        body = text.encode("utf-8")
+        if site.kept is not None:
+            site.kept.put(key, body)
+    return send(request, body, fmt.content_type, links=alternates(path), negotiated=by_suffix is None)
+
+
+async def render_resource(site: Site, path: str, fmt: media.Format) -> str | None:
+    """The page of the IRI at `path` in `fmt` (HTML or an RDF format); None when the graph does not know it."""
     iri = site.iri_for(path)
     facts = await F.gather(site.ask, iri)
     if facts is None:
-        return await not_found(request, path)
+        return None
     if fmt.kind == "graph":
         if facts.truncated:
             raise TooLarge(f"{iri} is in more than {site.limits.max_rows:,} triples; ask /sparql for them with LIMIT and OFFSET")
         assert fmt.writer is not None
-        body = fmt.writer(Result(form="CONSTRUCT", triples=facts.triples))
-        return send(request, body, fmt.content_type, links=alternates(path), negotiated=by_suffix is None)
+        return fmt.writer(Result(form="CONSTRUCT", triples=facts.triples))
     if facts.kind() == "ontology" and path == "/ontology":
         facts.extra["terms"] = await F.ontology_terms(site.ask)
     partners = facts.extra.get("partners")
     shown = await figures.for_page(site, iri, city=bool(partners is not None and partners.rows), tie="history" in facts.extra)
-    html = render("resource.html", **page_context(request, site, facts, path), picture_svg=shown.svgs, picture_note=shown.note)
-    return send(request, html, media.BY_NAME["html"].content_type, links=alternates(path), negotiated=by_suffix is None)
+    return render("resource.html", **page_context(site, facts, path), picture_svg=shown.svgs, picture_note=shown.note)
 
 
-def page_context(request: Request, site: Site, facts: F.Facts, path: str) -> dict:
+def page_context(site: Site, facts: F.Facts, path: str) -> dict:
     def show(term):
         return term_html(term, facts.labels, site.href)
 

@@ -1,0 +1,82 @@
+"""Giving the memory of large answers back to the system (glibc's `malloc_trim`).
+
+A large answer (tens of thousands of rows: `status-on`, `twinned-with` over the world build)
+passes through hundreds of megabytes of short-lived objects in the query threads. Measured on
+the world build (benchmarks/serve.py and glibc's own counters, docs/serve.md "Speed"): the
+memory in use stays flat from round to round, but glibc keeps what was freed inside its
+per-thread arenas (200+ MB "free kept"), so the resident size creeps up as each thread meets
+its largest answer. That is the allocator, not a leak: `malloc_trim(0)` hands the free pages
+back. So once a large answer's objects are freed (its response written), the server trims, at
+most once every `INTERVAL` seconds, in a worker thread (the call releases the GIL; it only takes
+each arena's lock briefly).
+
+Elsewhere than glibc (musl, macOS) there is no `malloc_trim` and this does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import time
+import weakref
+from collections.abc import Callable
+
+LARGE = 5_000      # rows or triples: an answer at least this large is followed by a trim
+DELAY = 0.5        # seconds after the answer's objects are freed (its response is being sent meanwhile)
+INTERVAL = 2.0     # seconds: at most one trim per interval, however many large answers
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+class Trimmer:
+    """Schedules a `malloc_trim(0)` after large answers are freed; `trims` counts the trims done."""
+
+    def __init__(self, trim: Callable[[int], int] | None = MALLOC_TRIM, *, delay: float = DELAY, interval: float = INTERVAL):
+        self._trim = trim
+        self.delay, self.interval = delay, interval
+        self._scheduled = False
+        self._last = -interval
+        self.trims = 0
+
+    def after_answer(self, answer: object, size: int) -> None:
+        """Call on the event loop with an answer just computed (rows or triples: `size`): a trim
+        follows once the answer is freed."""
+        if self._trim is None or size < LARGE:
+            return
+        loop = asyncio.get_running_loop()
+        weakref.finalize(answer, self._freed, loop).atexit = False
+
+    def _freed(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Runs in the thread that dropped the answer's last reference."""
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the server is stopping
+            loop.call_soon_threadsafe(self._schedule, loop)
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._scheduled:
+            return
+        self._scheduled = True
+        wait = max(self.delay, self._last + self.interval - time.monotonic())
+        loop.call_later(wait, self._fire, loop)
+
+    def _fire(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._scheduled = False
+        self._last = time.monotonic()
+        loop.run_in_executor(None, self._run)
+
+    def _run(self) -> None:
+        assert self._trim is not None
+        self._trim(0)
+        self.trims += 1
