@@ -31,6 +31,7 @@ _SCHEMA = {  # parameter type -> JSON Schema of its text
     "gYear": {"type": "string", "pattern": "^-?[0-9]{4}$"}, "gYearMonth": {"type": "string", "pattern": "^-?[0-9]{4}-[0-9]{2}$"},
     "integer": {"type": "integer"}, "decimal": {"type": "number"}, "boolean": {"type": "boolean"},
     "string": {"type": "string"}, "langString": {"type": "string"},
+    "limit": {"type": "integer", "minimum": 1},
 }
 
 
