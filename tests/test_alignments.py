@@ -60,3 +60,35 @@ def test_the_mappings_are_in_the_dumps(curated_dumps):
     assert f"<{TWINNED}> <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <{P190}> ." in nt
     assert f"<{TWINNED}> <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <{TWIN_CITY}> ." in nt
     assert f"> <{P190}> <" not in nt.replace(f"<{TWINNED}> <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <{P190}>", "")
+
+
+# --- from the command line: `citygraph build --with-alignments`, then a query on the dump ---------
+
+def _pairs_from_cli(cli, tmp_path, predicate: str, *where: str) -> set[tuple[str, str]]:
+    query = tmp_path / f"pairs-{predicate.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}.rq"
+    query.write_text(f"SELECT ?a ?b WHERE {{ ?a <{predicate}> ?b }} ORDER BY ?a ?b\n", encoding="utf-8")
+    got = cli("query", "--file", query, *where, "--format", "csv")
+    assert got.exit_code == 0, got.stderr
+    lines = got.stdout.splitlines()
+    assert lines[0] == "a,b"
+    return {tuple(line.split(",")) for line in lines[1:]}  # type: ignore[misc]
+
+
+def test_build_with_alignments_from_the_command_line(cli, tmp_path):
+    out = tmp_path / "dist"
+    built = cli("build", "--scope", "nanjing", "--with-alignments", "--out", out)
+    assert built.exit_code == 0, built.stderr
+    assert "inferred/alignment" in built.stdout  # the summary lists the graph
+    trig = ("--graph", out / dump.TRIG)
+    ours = _pairs_from_cli(cli, tmp_path, TWINNED, *trig)
+    assert len(ours) == 36
+    for predicate in (P190, TWIN_CITY):
+        assert _pairs_from_cli(cli, tmp_path, predicate, *trig) == ours
+    # the one-graph dumps hold them too
+    assert _pairs_from_cli(cli, tmp_path, P190, "--graph", out / dump.NTRIPLES) == ours
+    # only on request: the store kept for queries, and a build without the option, have none
+    assert _pairs_from_cli(cli, tmp_path, P190, "--scope", "nanjing") == set()
+    plain = tmp_path / "plain"
+    assert cli("build", "--scope", "nanjing", "--out", plain).exit_code == 0
+    assert _pairs_from_cli(cli, tmp_path, P190, "--graph", plain / dump.TRIG) == set()
+    assert _pairs_from_cli(cli, tmp_path, TWINNED, "--graph", plain / dump.TRIG) == ours

@@ -114,13 +114,17 @@ def test_control_characters_are_refused(cli, curated_nquads):
 
 
 def test_bound_text_changes_only_by_values_blocks():
-    """Binding adds VALUES blocks and nothing else: strip them and the query is as written."""
+    """Binding adds VALUES blocks (and, for a `limit` parameter, a last `LIMIT n` line) and nothing
+    else: strip them and the query is as written."""
     import re
 
     for q in catalogue.catalogue():
         values = {p.name: {"iri": "place:Q16666", "date": "2015-01-01", "gYear": "2019", "string": 'x" } #',
-                           "langString": "x@en", "boolean": "true", "integer": "3"}[p.type] for p in q.parameters}
+                           "langString": "x@en", "boolean": "true", "integer": "3", "limit": "7"}[p.type] for p in q.parameters}
         text = binding.bound_text(q, binding.bind(q, values))
+        if any(p.type == "limit" for p in q.parameters):
+            assert text.endswith("\nLIMIT 7\n"), q.name
+            text = text.removesuffix("\nLIMIT 7\n")
         stripped = re.sub(r' VALUES \((?:\?\w+ ?)+\) \{ \((?:[^()"]|"(?:[^"\\]|\\.)*")*\) \}\n', "", text)
         assert stripped == q.text, q.name
 

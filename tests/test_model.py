@@ -128,6 +128,26 @@ def test_no_tie_carries_two_synonymous_types(curated):
     assert rows == []
 
 
+SYNONYMOUS_TYPES = f"""SELECT ?p (COUNT(DISTINCT ?t) AS ?n) WHERE {{
+    VALUES ?t {{ {" ".join(f"<{CG}{c}>" for c in SYNONYMS)} }} ?p a ?t }} GROUP BY ?p HAVING (COUNT(DISTINCT ?t) > 1)"""
+
+
+@pytest.mark.parametrize("name, fmt", [("citygraph.nt", ox.RdfFormat.N_TRIPLES), ("citygraph.jsonld", ox.RdfFormat.JSON_LD),
+                                       ("citygraph.trig", ox.RdfFormat.TRIG), ("citygraph.ttl", ox.RdfFormat.TURTLE)])
+def test_no_dump_types_a_tie_twice(curated_dumps, name, fmt):
+    """What a reader of each dump sees: one class per tie among the kinds, never the regional synonyms as types."""
+    store = ox.Store()
+    store.load(path=str(curated_dumps / name), format=fmt)
+    assert len(store) > 1000
+    assert list(store.query(SYNONYMOUS_TYPES, use_default_graph_as_union=True)) == []
+    regional = " ".join(f"<{CG}{c}>" for c in SYNONYMS[1:])
+    assert not store.query(f"ASK {{ VALUES ?t {{ {regional} }} ?p a ?t }}", use_default_graph_as_union=True)
+
+
+def test_no_tie_of_the_world_build_carries_two_synonymous_types(world):
+    assert list(world.store.query(SYNONYMOUS_TYPES, use_default_graph_as_union=True)) == []
+
+
 def test_each_tie_keeps_the_source_s_word(curated):
     kinds = {r["p"].value.rsplit("/", 1)[-1]: r["k"].value.removeprefix(CG) for r in select(
         curated.store, "SELECT ?p ?k WHERE { ?p cg:kind ?k ; cg:party place:Q16666 }", union=True)}

@@ -103,6 +103,9 @@ def test_header_loads_and_query_parses(path):
     q = catalogue.load_file(path)
     assert q.summary and q.form in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
     for p in q.parameters:
+        if p.type == "limit":  # binds the query's LIMIT, not a variable
+            assert p.variable == catalogue.LIMIT and not p.required
+            continue
         assert p.variable in (f"_{p.name}_{terms.TYPES[p.type][0]}", f"__{p.name}_{terms.TYPES[p.type][0]}")
         assert p.description, f"{path.name}: parameter {p.name} needs a description"
 
@@ -449,3 +452,26 @@ def test_most_connected_on_the_curated_core(curated):
     assert (top["place"], top["placeLabel"], top["country"], top["partners"]) == (NANJING, "Nanjing", "China", "20")
     japan = rows(curated.store, "most-connected", country="Japan")
     assert [r["place"] for r in japan] == ["place:Q11751"]  # Nagoya (its Jiangsu tie is unconfirmed)
+
+
+def test_most_connected_honours_its_limit(curated):
+    every = rows(curated.store, "most-connected")
+    assert len(every) > 5
+    for n in (1, 3, 5):
+        assert rows(curated.store, "most-connected", limit=str(n)) == every[:n]
+    assert rows(curated.store, "most-connected", limit=str(len(every) + 10)) == every
+    assert rows(curated.store, "most-connected", limit="2", country="Japan") == rows(curated.store, "most-connected", country="Japan")[:2]
+
+
+def test_most_connected_limit_from_the_cli_and_python(cli):
+    got = cli("query", "most-connected", "--scope", "nanjing", "-p", "limit=2", "--format", "csv")
+    assert got.exit_code == 0, got.stderr
+    lines = got.stdout.splitlines()
+    assert len(lines) == 3 and lines[1].startswith(ID + "place/Q16666,Nanjing,")
+    import citygraph
+
+    assert [r["place"] for r in citygraph.run_query("most-connected", scope="nanjing", limit=2)] == [line.split(",")[0] for line in lines[1:]]
+    for bad in ("0", "-2", "ten"):
+        wrong = cli("query", "most-connected", "--scope", "nanjing", "-p", f"limit={bad}")
+        assert wrong.exit_code == 2
+        assert wrong.stderr.startswith("citygraph: error: parameter 'limit' of query 'most-connected'") and "1 or more" in wrong.stderr

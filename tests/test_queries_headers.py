@@ -58,6 +58,13 @@ def test_every_required_parameter_of_the_catalogue_has_an_example():
     ("#+ summary: s\n#+ federated: yes please\n" + BODY, "'federated' must be true or false"),
     ("#+ summary: s\n#+ parameters:\n#+   city: {type: iri}\n"
      "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?_city_iri } } }\n", "inside a sub-query"),
+    # a limit parameter binds the query's LIMIT: none of its own, no variable, one per query, not in ASK
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit}\nSELECT ?x WHERE { ?x ?p ?o } LIMIT 5\n", "its own LIMIT"),
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit}\nSELECT ?x WHERE { ?x ?p ?o } OFFSET 5\n", "its own OFFSET"),
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit}\nSELECT ?x WHERE { ?x ?p ?__top_limit }\n", "not a variable"),
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit}\n#+   most: {type: limit}\nSELECT ?x WHERE { ?x ?p ?o }\n", "one LIMIT"),
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit}\nASK WHERE { ?x ?p ?o }\n", "ASK"),
+    ("#+ summary: s\n#+ parameters:\n#+   top: {type: limit, default: 0}\nSELECT ?x WHERE { ?x ?p ?o }\n", "not a valid limit"),
 ])
 def test_a_broken_query_file_is_an_error_naming_the_file(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -87,6 +94,7 @@ def test_the_cli_reports_a_broken_file_with_exit_2(tmp_path, cli):
     ("boolean", "TRUE", ox.Literal("true", datatype=ox.NamedNode(terms.XSD + "boolean"))),
     ("string", 'a "quoted"\nline', ox.Literal('a "quoted"\nline')),
     ("langString", "南京市@zh-Hans", ox.Literal("南京市", language="zh-Hans")),
+    ("limit", "+10", ox.Literal("10", datatype=ox.NamedNode(terms.XSD + "integer"))),
 ])
 def test_values_are_parsed_into_terms(ptype, text, term):
     assert terms.parse_value(ptype, text, "p") == term
@@ -99,11 +107,40 @@ def test_values_are_parsed_into_terms(ptype, text, term):
     ("gYear", "19"), ("gYear", "2019-01"), ("gYearMonth", "2019-13"), ("integer", "1.5"), ("integer", "ten"),
     ("decimal", "1e3"), ("boolean", "yes"), ("langString", "Nanjing"), ("langString", "x@not a tag"),
     ("string", "bell\x07"),
+    ("limit", "0"), ("limit", "-3"), ("limit", "2.5"), ("limit", "ten"), ("limit", "10 } ; DROP ALL"),
 ])
 def test_bad_values_are_rejected_naming_the_type(ptype, text):
     with pytest.raises(BadInput) as err:
         terms.parse_value(ptype, text, "parameter 'p'")
     assert f"not a valid {ptype}" in str(err.value) and "parameter 'p'" in str(err.value)
+
+
+LIMITED = ("#+ summary: the first places\n#+ parameters:\n#+   top:\n#+     type: limit\n#+     description: at most this many\n"
+           "SELECT ?x WHERE { VALUES ?x { 1 2 3 4 5 } } ORDER BY ?x\n# a comment on the last line")
+
+
+def test_a_limit_parameter_becomes_the_query_limit(tmp_path):
+    from citygraph.query import run as runner
+
+    q = catalogue.load_file(write(tmp_path, LIMITED))
+    [p] = q.parameters
+    assert (p.name, p.variable, p.type, p.required) == ("top", catalogue.LIMIT, "limit", False)
+    store = ox.Store()
+    assert [r[0].value for r in runner.run(q, {}, store=store).rows] == ["1", "2", "3", "4", "5"]
+    assert [r[0].value for r in runner.run(q, {"top": "2"}, store=store).rows] == ["1", "2"]
+    assert [r[0].value for r in runner.run(q, {"top": 3}, store=store).rows] == ["1", "2", "3"]  # the Python API's int
+
+
+def test_a_bad_limit_exits_2_naming_the_parameter(cli, tmp_path):
+    path = write(tmp_path, LIMITED)
+    graph = write(tmp_path, "", "empty.nt")
+    for bad in ("0", "-1", "many", "3 OFFSET 1"):
+        result = cli("query", "--file", path, "-p", f"top={bad}", "--graph", graph)
+        assert result.exit_code == 2, bad
+        assert "parameter 'top'" in result.stderr and "not a valid limit" in result.stderr and "1 or more" in result.stderr
+    one = write(tmp_path, "<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", "one.nt")
+    ok = cli("query", "--file", path, "-p", "top=4", "--graph", one, "--format", "csv")
+    assert ok.exit_code == 0 and ok.stdout.split() == ["x", "1", "2", "3", "4"]
 
 
 def test_unknown_parameter_and_wrong_type_exit_2(cli, tmp_path):

@@ -7,6 +7,8 @@ named graph holding some of the same triples — which the union default graph w
 from __future__ import annotations
 
 import collections
+import csv
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -68,3 +70,67 @@ def test_perth_under_two_identifiers_is_a_flagged_discrepancy(world):
     # the discrepancy is about nodes that exist: both ties are in the built graph
     for tie in ("Q3183-Q16666", "Q16666-Q1855330"):
         assert any(r["tie"] == f"partnership:{tie}" for r in partners.values())
+
+
+# --- most-connected on the world build, against a count by hand from the source files ----------
+
+WORLD_FILES = Path(__file__).resolve().parents[1] / "data" / "world"
+TIES_TABLE = Path(__file__).parent / "facts" / "nanjing_ties.tsv"
+# Nagoya–Jiangsu: the article's ambiguous sentence ("formally merge relationships with Nanjing and
+# Jiangsu province"), recorded as cg:unconfirmed; it counts for no one.
+AMBIGUOUS = {frozenset({"Q11751", "Q16963"})}
+
+
+def partners_by_hand() -> dict[str, set[str]]:
+    """QID -> partner QIDs, read with the csv module from the world inputs and the article's tie table."""
+    pairs: set[frozenset[str]] = set()
+    with (WORLD_FILES / "bothness-links.csv").open(encoding="utf-8", newline="") as f:
+        pairs |= {frozenset(row) for row in list(csv.reader(f))[1:]}
+    with (WORLD_FILES / "l3viathan-relations.tsv").open(encoding="utf-8", newline="") as f:
+        pairs |= {frozenset(row) for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    with TIES_TABLE.open(encoding="utf-8") as f:
+        table = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        pairs |= {frozenset((r["party_a"], r["party_b"])) for r in table}
+    out: dict[str, set[str]] = collections.defaultdict(set)
+    for pair in pairs - AMBIGUOUS:
+        if len(pair) == 2:  # a self-pair is no tie
+            a, b = sorted(pair)
+            out[a].add(b)
+            out[b].add(a)
+    return out
+
+
+def continents_by_hand() -> dict[str, str]:
+    with (WORLD_FILES / "bothness-cities.csv").open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row["continent"] for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("continent", ["Asia", "Oceania", "south america"])
+def test_most_connected_in_a_continent_counts_as_the_sources_do(world, continent):
+    continents = continents_by_hand()
+    expected = {q: len(p) for q, p in partners_by_hand().items() if continents.get(q, "").lower() == continent.lower()}
+    got = rows(world.store, "most-connected", continent=continent)
+    assert len({r["place"] for r in got}) == len(got)  # the key is unique
+    assert {r["place"].removeprefix("place:"): int(r["partners"]) for r in got} == expected
+    counts = [int(r["partners"]) for r in got]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_most_connected_limit_and_continent_on_the_world(world):
+    every = rows(world.store, "most-connected", continent="Europe")
+    top = rows(world.store, "most-connected", continent="Europe", limit="10")
+    assert len(top) == 10 and top == every[:10]
+    by_hand = sorted((len(p) for q, p in partners_by_hand().items() if continents_by_hand().get(q) == "Europe"), reverse=True)
+    assert [int(r["partners"]) for r in top] == by_hand[:10]
+    # Nanjing's continent comes from the world source's row for it (bothness-cities.csv: Asia)
+    assert "place:Q16666" in {r["place"] for r in rows(world.store, "most-connected", continent="Asia", limit="50")}
+    assert rows(world.store, "most-connected", continent="Atlantis") == []  # a name no source gives: no place
+
+
+def test_continents_are_kept_as_the_world_sources_claims(world):
+    asserted = world.store.query("ASK { ?place a <https://w3id.org/citygraph/ontology#Place> ; "
+                                 "<https://w3id.org/citygraph/ontology#continent> ?c }", use_default_graph_as_union=True)
+    assert not asserted  # never said of the place itself
+    n = next(iter(world.store.query("SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a <https://w3id.org/citygraph/ontology#Claim> ; "
+                                    "<https://w3id.org/citygraph/ontology#continent> ?c }", use_default_graph_as_union=True)))["n"]
+    assert int(n.value) == len(continents_by_hand())  # one per row of bothness-cities.csv

@@ -422,3 +422,16 @@ def test_endpoint_mode_gives_the_same_pages(http, over_oxigraph, path):
         api_here = http.get("/api/queries/partners", params={"format": "csv"}).text
         assert remote.get("/api/queries/partners", params={"format": "csv"}).text == api_here
         assert remote.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403
+
+
+def test_api_limit_parameter_like_the_cli(http, cli):
+    """most-connected's `limit` (type limit: the query's row limit) through the server's API."""
+    doc = http.get("/openapi.json").json()
+    limit = next(p for p in doc["paths"]["/api/queries/most-connected"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["type"] == "integer" and limit["schema"]["minimum"] == 1 and not limit["required"]
+    resp = http.get("/api/queries/most-connected", params={"limit": "3", "format": "csv"})
+    assert resp.status_code == 200
+    assert resp.text == cli_answer(cli, "most-connected", "csv", "limit=3")
+    assert len(resp.text.splitlines()) == 4  # the header and three places
+    bad = http.get("/api/queries/most-connected", params={"limit": "0"})
+    assert bad.status_code == 400 and "parameter 'limit'" in bad.json()["error"]

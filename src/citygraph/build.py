@@ -37,12 +37,15 @@ class BuiltGraph:
     sources: dict[str, list[Path]] = field(default_factory=dict)
     # the alignment mapping triples (ontology/alignments/): published, never reasoned over
     alignment_graphs: list[str] = field(default_factory=list)
+    # the alignments' entailments (wdt:P190 links …), only when asked (reason/alignment.materialise)
+    aligned_graph: str | None = None
 
     @property
     def content_graphs(self) -> list[str]:
-        """Graphs that hold knowledge (not shapes): ontology, alignments, data, inferred."""
+        """Graphs that hold knowledge (not shapes): ontology, alignments, data, inferred (and aligned, if asked)."""
         out = self.ontology_graphs + self.alignment_graphs + self.data_graphs
-        return out + [self.inferred_graph] if self.inferred_graph else out
+        out = out + [self.inferred_graph] if self.inferred_graph else out
+        return out + [self.aligned_graph] if self.aligned_graph else out
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph ("" for the default graph, if it holds any), sorted by IRI."""

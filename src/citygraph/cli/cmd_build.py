@@ -23,13 +23,16 @@ from .shared.progress import StageProgress
 @click.option("--progress/--no-progress", default=None, help="Show stage progress on stderr (default: only on a terminal).")
 @click.option("--with-enrichment", "enrichment", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Include a `citygraph link enrich` file as graph/enrichment (default file: $CITYGRAPH_CACHE_DIR/enrichment.trig).")
+@options.with_alignments("Also materialise the alignments (ontology/alignments/) into the dumps, as graph/inferred/alignment: "
+                         "cg:twinnedWith links as wdt:P190 and dbo:twinCity, cg:City as schema:City … "
+                         "(the store kept for `citygraph query` stays without them; query the dump with --graph).")
 @click.option("--base-url", "base_url", metavar="URL", callback=lambda _c, _p, v: _release_option("--base-url", v),
               help="The folder URL OUT will be published under (each file at URL/NAME): void.ttl, dataset.jsonld and datacite.json then say where every file is.")
 @click.option("--release-date", "release_date", metavar="YYYY-MM-DD", callback=lambda _c, _p, v: _release_option("--release-date", v),
               help="The release's date in the metadata and the day 'status today' in ties.csv means (default: the ontology's dcterms:modified; never the clock).")
 @click.option("--sparql-endpoint", "sparql_endpoint", metavar="URL", callback=lambda _c, _p, v: _release_option("--sparql-endpoint", v),
               help="The public SPARQL endpoint serving this release (void:sparqlEndpoint).")
-def command(out, scope, extra, reasoner, severity, progress, enrichment, base_url, release_date, sparql_endpoint):
+def command(out, scope, extra, reasoner, severity, progress, enrichment, alignments, base_url, release_date, sparql_endpoint):
     """Build the graph and write Turtle, N-Triples, JSON-LD, TriG, VoID and SHA256SUMS into OUT.
 
     The built store is kept in $CITYGRAPH_CACHE_DIR, where `citygraph query`, `serve` and `link`
@@ -39,6 +42,7 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment, base_ur
     Example:
       citygraph build --out dist
       citygraph build --scope nanjing --add my-ties.ttl --out /tmp/try
+      citygraph build --with-alignments --out dist-aligned
 
     Exit 1 if the data violates the shapes (the report is printed), 2 for bad input.
     """
@@ -49,7 +53,7 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment, base_ur
     try:
         with output_lock(out) as target:  # a second build into the same folder exits 2 at once, naming this one
             check_replaceable(target)  # before the long work, not after it
-            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say,
+            built, folder = _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments,
                                                base_url=base_url, release_date=release_date,
                                                sparql_endpoint=sparql_endpoint)
         say.done()
@@ -66,7 +70,7 @@ class StoreKeeper:
     def __init__(self, built, scope, extra, reasoner):
         import threading
 
-        self.built, self.error, self.took = built, None, 0.0
+        self.built, self.error, self.took, self.joined = built, None, 0.0, False
         self.started = time.perf_counter()
         self.thread = threading.Thread(target=self._run, args=(scope, extra, reasoner), daemon=True,
                                        name="citygraph-keep-store")
@@ -82,6 +86,9 @@ class StoreKeeper:
         self.took = time.perf_counter() - self.started
 
     def join(self) -> None:
+        if self.joined:  # before the enrichment or the alignments, and again at the end: warn once
+            return
+        self.joined = True
         self.thread.join()
         self.built.timings["store"] = self.took
         if self.error is not None:  # the dumps stand; only the next query pays for the store
@@ -89,7 +96,7 @@ class StoreKeeper:
                        "the next query rebuilds it", err=True)
 
 
-def _build_and_publish(out, scope, extra, reasoner, enrichment, say, **release):
+def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
     from ..build import build
     from ..publish.outputs import write_release
 
@@ -103,6 +110,12 @@ def _build_and_publish(out, scope, extra, reasoner, enrichment, say, **release):
         keeper.join()
         say("loading the Wikidata enrichment")
         load_into(built, Path(enrichment) if enrichment else default_path())
+    if alignments:  # into the dumps only: the store is kept (above) without them
+        from ..reason import alignment
+
+        keeper.join()
+        say("materialising the alignments")
+        alignment.materialise(built)
     t0 = time.perf_counter()
     say("writing dumps (and keeping the store for queries)")
     folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput
 from . import places
-from .catalogue import StoredQuery
+from .catalogue import LIMIT, StoredQuery
 from .sparqltext import _groups, outer_group_start
 from .terms import TYPES, parse_value, sparql_term
 
@@ -54,14 +54,20 @@ def bound_text(query: StoredQuery, bindings: Mapping[str, object]) -> str:
     the value to each group as SPARQL substitution would: engines then use it to narrow each
     pattern (oxigraph does not push an outer VALUES into a UNION), and a SERVICE sees it whether
     or not the engine passes bindings to the remote service.
+
+    A `limit` parameter's value (key catalogue.LIMIT, a checked positive integer) is appended as
+    the query's `LIMIT n`; the catalogue made sure the query has no LIMIT, OFFSET or trailing
+    VALUES of its own.
     """
     if not bindings:
         return query.text
     if outer_group_start(query.text) is None:
         raise BadInput(f"query {query.name!r}: a query with parameters needs a WHERE {{ … }} group to bind them in")
+    limit = bindings.get(LIMIT)
+    names = sorted(v for v in bindings if v != LIMIT)
     inserts = []
     for start, end in _groups(query.text):
-        used = [v for v in sorted(bindings) if re.search(r"[?$]" + re.escape(v) + r"\b", query.text[start:end])]
+        used = [v for v in names if re.search(r"[?$]" + re.escape(v) + r"\b", query.text[start:end])]
         if used:
             inserts.append((start, used))
     text = query.text
@@ -69,4 +75,13 @@ def bound_text(query: StoredQuery, bindings: Mapping[str, object]) -> str:
         block = (" VALUES (" + " ".join("?" + v for v in variables) + ") { ("
                  + " ".join(sparql_term(bindings[v]) for v in variables) + ") }\n")
         text = text[:offset] + block + text[offset:]
+    if limit is not None:
+        text += f"\nLIMIT {_limit_number(limit)}\n"
     return text
+
+
+def _limit_number(term: object) -> int:
+    """The row limit as an int, from the term bind() checked (never text pasted as given)."""
+    if not isinstance(term, ox.Literal) or not term.value.isdigit() or int(term.value) < 1:
+        raise BadInput(f"cannot bind {term!r} as a row limit: give a whole number, 1 or more")
+    return int(term.value)

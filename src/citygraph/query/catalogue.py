@@ -30,6 +30,11 @@ PARAMETER_KEYS = {"type", "default", "description", "example"}
 # Keyword arguments of run_query that a parameter may not shadow.
 RESERVED_NAMES = {"name", "endpoint", "graph", "scope", "timeout", "reasoner", "add"}
 
+# The bindings key (and Parameter.variable) of a parameter of type `limit`: it binds no variable
+# but the query's row limit, appended by binding.bound_text as `LIMIT n` (SPARQL has no variable
+# LIMIT; the value is a checked positive integer, so no user text enters the query).
+LIMIT = "LIMIT"
+
 _VAR_RE = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9_]+))?\b")
 
 
@@ -135,6 +140,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> StoredQuery:
     if parameters and outer_group_start(text) is None:
         raise BadInput(f"{where}: a query with parameters needs a WHERE {{ … }} group to bind them in")
     _check_syntax(text, where, federated)
+    _check_limit(parameters, text, form, where, federated)
     return StoredQuery(name=name, text=text, summary=summary.strip(), description=str(header.get("description") or "").strip(),
                        tags=tags, parameters=parameters, federated=federated, form=form, path=path)
 
@@ -151,7 +157,7 @@ def _parameters(declared, text: str, where: str) -> list[Parameter]:
                        f"{', '.join(sorted(used))}; add it under 'parameters' or rename the variable")
     for start, end in _subquery_spans(text):
         for p in out:
-            if re.search(r"[?$]" + re.escape(p.variable) + r"\b", text[start:end]):
+            if p.type != "limit" and re.search(r"[?$]" + re.escape(p.variable) + r"\b", text[start:end]):
                 raise BadInput(f"{where}: parameter ?{p.variable} is used inside a sub-query; parameters are bound on the outer WHERE group, so use it there")
     return out
 
@@ -186,6 +192,8 @@ def _parameter_spec(name: str, spec, where: str) -> tuple[dict, str]:
 def _parameter(name: str, spec, used: dict[str, tuple[str, bool, str | None]], where: str) -> Parameter:
     """One declared parameter, matched with (and removed from) the query's `used` variables."""
     spec, ptype = _parameter_spec(name, spec, where)
+    if ptype == "limit":
+        return _limit_parameter(name, spec, used, where)
     if name not in used:
         raise BadInput(f"{where}: parameter {name!r} is declared in the header but the query has no ?_{name}_{TYPES[ptype][0]} or ?__{name}_{TYPES[ptype][0]}")
     variable, required, suffix = used.pop(name)
@@ -200,6 +208,39 @@ def _parameter(name: str, spec, used: dict[str, tuple[str, bool, str | None]], w
         parse_value(ptype, example, f"{where}: example of parameter {name!r}")
     return Parameter(name=name, variable=variable, type=ptype, required=required and default is None,
                      default=default, description=str(spec.get("description") or "").strip(), example=example)
+
+
+def _limit_parameter(name: str, spec: dict, used: dict[str, tuple[str, bool, str | None]], where: str) -> Parameter:
+    """A `type: limit` parameter: no variable, always optional (no value: every row)."""
+    if name in used:
+        raise BadInput(f"{where}: parameter {name!r} is of type limit, which binds the query's LIMIT, not a variable; "
+                       f"remove ?{used[name][0]} or give the parameter another type")
+    default = None
+    if spec.get("default") is not None:
+        default = parse_value("limit", str(spec["default"]), f"{where}: default of parameter {name!r}")
+    example = None
+    if spec.get("example") is not None:
+        example = str(spec["example"])
+        parse_value("limit", example, f"{where}: example of parameter {name!r}")
+    return Parameter(name=name, variable=LIMIT, type="limit", required=False, default=default,
+                     description=str(spec.get("description") or "").strip(), example=example)
+
+
+def _check_limit(parameters: list[Parameter], text: str, form: str, where: str, federated: bool) -> None:
+    """A query with a limit parameter: one such parameter, no LIMIT/OFFSET of its own, and it parses with one."""
+    limits = [p.name for p in parameters if p.type == "limit"]
+    if not limits:
+        return
+    if len(limits) > 1:
+        raise BadInput(f"{where}: parameters {', '.join(limits)} are all of type limit; a query has one LIMIT, so declare one")
+    if form == "ASK":
+        raise BadInput(f"{where}: parameter {limits[0]!r} is of type limit, but an ASK query has no rows to limit")
+    own = [value.upper() for kind, value, _s, _e, depth in _tokens(text)
+           if kind == "word" and depth == 0 and value.upper() in ("LIMIT", "OFFSET", "VALUES")]
+    if own:
+        raise BadInput(f"{where}: parameter {limits[0]!r} is of type limit, so the query may not end with its own {own[0]}; "
+                       f"remove it (give the row limit as the parameter's default)")
+    _check_syntax(text + "\nLIMIT 1\n", where, federated)
 
 
 def _check_syntax(text: str, where: str, federated: bool) -> None:

@@ -24,6 +24,8 @@ TYPES: dict[str, tuple[str, str]] = {
     "boolean": ("xsd_boolean", "true or false"),
     "string": ("xsd_string", "any text without control characters"),
     "langString": ("rdf_langString", "text with a language tag, such as 南京市@zh-Hans"),
+    # Not a variable: the query's LIMIT (see catalogue.LIMIT and binding.bound_text).
+    "limit": ("limit", "a whole number of rows, 1 or more"),
 }
 
 # The project prefixes plus the vocabularies' own, for reading and showing IRIs.
@@ -74,6 +76,13 @@ def _decimal(text: str) -> ox.Literal:
     return ox.Literal(s if "." in s else s + ".0", datatype=XSD.decimal)
 
 
+def _limit(text: str) -> ox.Literal:
+    n = int(_matching(r"\+?\d{1,9}", text))
+    if n < 1:
+        raise ValueError(text)
+    return ox.Literal(str(n), datatype=XSD.integer)
+
+
 def _boolean(text: str) -> ox.Literal:
     v = _matching(r"(?i)true|false|1|0", text).lower()
     return ox.Literal("true" if v in ("true", "1") else "false", datatype=XSD.boolean)
@@ -96,6 +105,7 @@ _PARSERS: dict[str, Callable[[str], ox.Literal]] = {
     "boolean": _boolean,
     "string": ox.Literal,
     "langString": _lang_string,
+    "limit": _limit,
 }
 
 

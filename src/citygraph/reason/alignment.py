@@ -8,6 +8,10 @@ graph, one step (the targets are other vocabularies' terms, so no chains arise),
 graph graph/inferred/alignment. skos:closeMatch / skos:relatedMatch correspondences are for
 readers and are not applied.
 
+From the command line, `citygraph build --with-alignments` materialises them into the dumps (the
+cached store `citygraph query` opens stays without them); query a dump with
+`citygraph query --graph dist/citygraph.trig`.
+
     >>> from citygraph.build import build
     >>> from citygraph.reason import alignment
     >>> built = build(scope="nanjing")
@@ -60,4 +64,5 @@ def materialise(built, targets: tuple[str, ...] = ()) -> int:
             for g in sources:
                 quads.update(ox.Quad(q.subject, rdf_type, theirs, out_graph) for q in store.quads_for_pattern(None, rdf_type, ours, g))
     store.extend(sorted(quads, key=str))
+    built.aligned_graph = GRAPH_ALIGNMENT_INFERRED
     return len(quads)

@@ -26,11 +26,12 @@ from .pages.render import render
 from .site import Site
 
 TEXT_TABLE = media.Format("table", "text/plain", "text", None, results.write_table)
-_SCHEMA = {  # parameter type -> JSON Schema of its text
+_SCHEMA: dict[str, dict[str, object]] = {  # parameter type -> JSON Schema of its text
     "iri": {"type": "string", "format": "iri"}, "date": {"type": "string", "format": "date"},
     "gYear": {"type": "string", "pattern": "^-?[0-9]{4}$"}, "gYearMonth": {"type": "string", "pattern": "^-?[0-9]{4}-[0-9]{2}$"},
     "integer": {"type": "integer"}, "decimal": {"type": "number"}, "boolean": {"type": "boolean"},
     "string": {"type": "string"}, "langString": {"type": "string"},
+    "limit": {"type": "integer", "minimum": 1},
 }
 
 

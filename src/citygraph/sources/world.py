@@ -17,7 +17,8 @@ What the importer writes into graph/data/world (no rdflib on this path, no blank
   skos:altLabel when it differs; bothness coordinates as a WKT point.
 - bothness's `country` comes from map boundaries and is wrong for some border cities. It is
   always kept as a cg:Claim about the place (schema:addressCountry with the ISO code, rdfs:label
-  with the country name, derived from bothness-cities.csv). Where it contradicts the curated
+  with the country name, cg:continent with bothness's continent name, derived from
+  bothness-cities.csv; the continent is never asserted of the place). Where it contradicts the curated
   data, or is listed in data/world/known-faults.tsv, a cg:Discrepancy records both readings and
   no cg:country is asserted. Where the sources agree — no curated country for the place, no
   documented fault, and the name is that of exactly one country node the curated data holds
@@ -93,6 +94,7 @@ class City:
     lat: str
     country: str
     countrycd: str
+    continent: str = ""
 
 
 @dataclass
@@ -156,7 +158,7 @@ def read_inputs(folder: Path | None = None) -> WorldInputs:
                 float(v)
             except ValueError:
                 raise BadInput(f"{path}:{line}: coordinate {v!r} is not a number") from None
-        out.cities[qid] = City(qid, row[1].strip(), row[2].strip(), row[3].strip(), row[4].strip(), row[5].strip())
+        out.cities[qid] = City(qid, row[1].strip(), row[2].strip(), row[3].strip(), row[4].strip(), row[5].strip(), row[6].strip())
     for name, delim, header in ((LINKS, ",", True), (RELATIONS, "\t", False)):
         path = folder / name
         for line, row in _rows(path, delim, header):
@@ -302,6 +304,8 @@ def _country_claim(city: City, place: ox.NamedNode, source: ox.NamedNode, g: ox.
     yield ox.Quad(claim, RDF.type, CG.Claim, g)
     yield ox.Quad(claim, CG.about, place, g)
     yield ox.Quad(claim, SCHEMA.addressCountry, _lit(city.countrycd), g)
+    if city.continent:
+        yield ox.Quad(claim, CG.continent, _lit(city.continent), g)
     yield ox.Quad(claim, RDFS.label, ox.Literal(f"bothness map country of {city.name}: {city.country} ({city.countrycd})", language="en"), g)
     yield ox.Quad(claim, derived, source, g)
     readings = []

@@ -4,6 +4,7 @@
 - `--format`: `table` is the format for people in every verb; the others are for programs.
 - `--reasoner`: a choice among the reasoners that exist (citygraph.reason.REASONERS).
 - `--out`, `--add`, `--timeout`: where results go, extra RDF files, seconds to wait.
+- `--with-alignments`: materialise the alignments to Wikidata, DBpedia, schema.org … (off by default).
 
 Old spellings stay one release as hidden aliases that print a warning (`renamed_option`,
 `Choice(aliases=…)`); `--help` shows only the current ones.
@@ -91,6 +92,12 @@ def public_url(help: str = "The address the world reaches this server at (e.g. h
 def timeout(default: float | None, help: str) -> Decorator:
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
                         show_default=default is not None, metavar="SECONDS", help=help)
+
+
+def with_alignments(help: str = "Also materialise the alignments (ontology/alignments/: cg:twinnedWith as wdt:P190 and "
+                                 "dbo:twinCity, cg:City as schema:City …) into graph/inferred/alignment.") -> Decorator:
+    """`--with-alignments` (stored as `alignments`): the alignments' entailments, only on request."""
+    return click.option("--with-alignments", "alignments", is_flag=True, default=False, help=help)
 
 
 def severity(help: str = "List results of this severity and the more severe ones: violation, warning or info (all).") -> Decorator:
