@@ -22,6 +22,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -78,11 +79,16 @@ def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
     return b"".join([line for before, line in zip([b""] + lines, lines, strict=False) if line != before])
 
 
+def graph_nquads(graph: str, lines: list[bytes]) -> bytes:
+    """One graph's sorted N-Triples lines as N-Quads in that graph."""
+    # Every line ends with b" .\n" and nowhere else holds a raw newline (N-Triples escapes it in
+    # literals), so one replace turns the triples into quads.
+    return b"".join(lines).replace(b" .\n", f" <{graph}> .\n".encode())
+
+
 def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
     """N-Quads from each graph's sorted N-Triples lines: graphs in IRI order."""
-    # Every line ends with b" .\n" and nowhere else holds a raw newline (N-Triples escapes it in
-    # literals), so one replace per graph turns its triples into quads.
-    return b"".join(b"".join(lines_by_graph[g]).replace(b" .\n", f" <{g}> .\n".encode()) for g in sorted(lines_by_graph))
+    return b"".join(graph_nquads(g, lines_by_graph[g]) for g in sorted(lines_by_graph))
 
 
 def _parse_own(data: bytes, fmt: ox.RdfFormat):
@@ -107,6 +113,14 @@ def serialize_turtle(nt: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> byt
 def serialize_trig(nq: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
     """TriG of N-Quads written by the engine (graphs and triples in the lines' order)."""
     data = ox.serialize(_parse_own(nq, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    return _prefixes_in_order(data, prefixes)
+
+
+def trig_from(lines_by_graph: dict[str, list[bytes]], prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
+    """serialize_trig(nquads_from(lines_by_graph)), one graph's N-Quads in memory at a time."""
+    quads = chain.from_iterable(_parse_own(graph_nquads(g, lines_by_graph[g]), ox.RdfFormat.N_QUADS)
+                                for g in sorted(lines_by_graph))
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     return _prefixes_in_order(data, prefixes)
 
 
@@ -297,7 +311,7 @@ def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
     _step(f"wrote {TURTLE}")
     (folder / JSONLD).write_bytes(serialize_jsonld(nt))
     _step(f"wrote {JSONLD}")
-    (folder / TRIG).write_bytes(serialize_trig(nquads_from(by_graph)))
+    (folder / TRIG).write_bytes(trig_from(by_graph))
     _step(f"wrote {TRIG}")
     del by_graph
     for writer in writers:
