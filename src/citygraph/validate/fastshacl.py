@@ -357,8 +357,13 @@ class _Values:
 
     def __init__(self, checker: Checker, shape, focus, path, values: set):
         self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
-        self.ordered = sorted(values, key=_text)
         self.where = _Where(focus, path)
+
+    @functools.cached_property
+    def ordered(self) -> list:
+        """The value nodes in report order; sorted only when a value constraint asks (most
+        focus nodes have one value, or a count constraint only)."""
+        return list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
 
     def report(self, key: str, value, message) -> None:
         self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
