@@ -22,7 +22,6 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -96,11 +95,17 @@ def _parse_own(data: bytes, fmt: ox.RdfFormat):
     return ox.parse(data, format=fmt, lenient=True)
 
 
-def _prefixes_in_order(data: bytes, prefixes: dict[str, str]) -> bytes:
-    """ordered_prefixes on the @prefix header only (the body is not split into lines)."""
+def _header_end(data: bytes) -> int:
+    """Where a Turtle or TriG writer's @prefix lines end."""
     end = 0
     while data.startswith(b"@prefix ", end):
         end = data.index(b"\n", end) + 1
+    return end
+
+
+def _prefixes_in_order(data: bytes, prefixes: dict[str, str]) -> bytes:
+    """ordered_prefixes on the @prefix header only (the body is not split into lines)."""
+    end = _header_end(data)
     return ordered_prefixes(data[:end], prefixes) + data[end:]
 
 
@@ -117,11 +122,23 @@ def serialize_trig(nq: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes
 
 
 def trig_from(lines_by_graph: dict[str, list[bytes]], prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
-    """serialize_trig(nquads_from(lines_by_graph)), one graph's N-Quads in memory at a time."""
-    quads = chain.from_iterable(_parse_own(graph_nquads(g, lines_by_graph[g]), ox.RdfFormat.N_QUADS)
-                                for g in sorted(lines_by_graph))
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
-    return _prefixes_in_order(data, prefixes)
+    """serialize_trig(nquads_from(lines_by_graph)), the same bytes, written graph by graph as Turtle.
+
+    The engine's TriG block of a graph is its Turtle with every line indented by one tab (the
+    writer escapes newlines in literals, so every newline ends a line), so each graph goes
+    through the Turtle writer from its N-Triples lines: no N-Quads to build and parse, no graph
+    name per quad.
+    """
+    header: set[bytes] = set()
+    blocks: list[bytes] = []
+    for g in sorted(lines_by_graph):
+        data = ox.serialize(_parse_own(b"".join(lines_by_graph[g]), ox.RdfFormat.N_TRIPLES),
+                            format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        end = _header_end(data)
+        header.update(data[:end].splitlines(keepends=True))
+        body = data[end:]
+        blocks.append(f"<{g}> {{\n".encode() + (b"\t" + body.replace(b"\n", b"\n\t"))[:-1] + b"}\n")
+    return ordered_prefixes(b"".join(sorted(header)), prefixes) + b"".join(blocks)
 
 
 def serialize_jsonld(nt: bytes, context: dict | None = None) -> bytes:
