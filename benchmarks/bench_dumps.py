@@ -58,7 +58,7 @@ def main() -> None:
     ours = {
         "N-Triples (each graph's lines sorted, the union de-duplicated)": ntriples,
         "Turtle (the sorted N-Triples re-parsed leniently)": lambda: dump.serialize_turtle(nt),
-        "TriG (each graph's lines as N-Quads, re-parsed leniently)": lambda: dump.trig_from(by_graph),
+        "TriG (each graph's sorted lines through the Turtle writer, indented)": lambda: dump.trig_from(by_graph),
         "JSON-LD (lenient parse + compaction in Python)": lambda: dump.serialize_jsonld(nt),
     }
     floor = {
@@ -66,7 +66,7 @@ def main() -> None:
             lambda: [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in map(ox.NamedNode, graphs)],
         "Turtle (the sorted N-Triples re-parsed leniently)":
             lambda: [store.dump(format=ox.RdfFormat.TURTLE, from_graph=g) for g in one],
-        "TriG (each graph's lines as N-Quads, re-parsed leniently)": lambda: store.dump(format=ox.RdfFormat.TRIG),
+        "TriG (each graph's sorted lines through the Turtle writer, indented)": lambda: store.dump(format=ox.RdfFormat.TRIG),
         "JSON-LD (lenient parse + compaction in Python)":
             lambda: ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD),
     }
