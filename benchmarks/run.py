@@ -45,7 +45,9 @@ def peak_mib() -> float:
 
 
 def emit(stage: str, seconds: float, **extra) -> None:
-    print(json.dumps({"stage": stage, "seconds": round(seconds, 3), "peak_mib": round(peak_mib(), 1), **extra}), flush=True)
+    """One stage's wall seconds, the peak memory so far and the process's CPU seconds so far (all threads)."""
+    print(json.dumps({"stage": stage, "seconds": round(seconds, 3), "peak_mib": round(peak_mib(), 1),
+                      "cpu_so_far": round(time.process_time(), 3), **extra}), flush=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -162,7 +164,7 @@ def run_worker(kind: str, files: list[Path], out: Path, timeout: float) -> dict:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put(None)], daemon=True).start()
-    result = {"stages": {}, "queries": [], "dnf": None}
+    result = {"stages": {}, "queries": [], "dnf": None, "load_before": round(os.getloadavg()[0], 1)}
     start = time.perf_counter()
     while True:
         remaining = timeout - (time.perf_counter() - start)
@@ -186,6 +188,7 @@ def run_worker(kind: str, files: list[Path], out: Path, timeout: float) -> dict:
         else:
             result["queries"].append(rec)
     result["wall"] = round(time.perf_counter() - start, 1)
+    result["load_after"] = round(os.getloadavg()[0], 1)
     return result
 
 
@@ -216,8 +219,9 @@ LABELS = {"plain": "plain: rdflib → owlrl → pyshacl → rdflib", "citygraph"
 
 
 def table(results: dict, plain_timeout: float) -> str:
-    head = "| size | pipeline | triples after reasoning | parse / load | reason | validate | serialise / dump | total | peak memory | plain ÷ citygraph |"
-    rows = [head, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    head = ("| size | pipeline | triples after reasoning | parse / load | reason | validate | serialise / dump | total "
+            "| CPU (process) | peak memory | load average | plain ÷ citygraph |")
+    rows = [head, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size, by_kind in results.items():
         totals = {}
         for kind, res in by_kind.items():
@@ -237,7 +241,9 @@ def table(results: dict, plain_timeout: float) -> str:
             triples = st.get("reason", {}).get("triples")
             tot = f"**{total:.1f} s**" if finished else (f"> {plain_timeout:.0f} s" if res.get("dnf") else "error")
             rows.append(f"| {size} | {LABELS[kind]} | {triples:,} | " if triples else f"| {size} | {LABELS[kind]} | — | ")
-            rows[-1] += " | ".join(cells) + f" | {tot} | {peak:,.0f} MiB | |"
+            cpu = max((r.get("cpu_so_far", 0.0) for r in st.values()), default=0.0)
+            load = f"{res.get('load_before', '?')} → {res.get('load_after', '?')}"
+            rows[-1] += " | ".join(cells) + f" | {tot} | {cpu:.1f} s | {peak:,.0f} MiB | {load} | |"
         if "plain" in totals and "citygraph" in totals:
             (pt, pf), (ct, cf) = totals["plain"], totals["citygraph"]
             ratio = "?" if not (cf and ct) else (f"{pt / ct:.0f}×" if pf else f"> {plain_timeout / ct:.0f}×")

@@ -363,7 +363,7 @@ def _copy(source: ox.Store, disk: ox.Store) -> None:
     for g in [*graphs, ox.DefaultGraph()]:
         data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
         if data:
-            disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+            disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g, lenient=True)  # the engine wrote it: valid
 
 
 def _prune(keep: Path) -> None:

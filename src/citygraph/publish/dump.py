@@ -51,11 +51,21 @@ DUMP_PREFIXES: dict[str, str] = {k: v for k, v in PREFIXES.items() if k != "grap
 
 
 # --- canonical, sorted N-Triples: the order every other format follows ------------------------
+#
+# Why sorted in Python and not the engine's own order: pyoxigraph's in-memory store dumps a graph
+# in reverse insertion order (so the inferred graph, made from a Python set, differs between two
+# identical builds), and its on-disk store, whose order is fixed by the content (hashes of the
+# terms), dumps about eight times slower than sorting (docs/performance.md, "Dumps"). So each
+# graph is dumped once as N-Triples (Rust), its lines sorted bytewise (C), and every other format
+# is written from those lines. The lines come from the engine's own writer, so re-parsing them
+# skips IRI validation (`lenient`), which is most of a parse's cost.
 
 def graph_lines(store: ox.Store, graph: str) -> list[bytes]:
     """The triples of one named graph as sorted canonical N-Triples lines."""
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
-    return sorted(data.splitlines(keepends=True))
+    lines = data.splitlines(keepends=True)
+    lines.sort()
+    return lines
 
 
 def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
@@ -64,32 +74,77 @@ def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
     for chunk in per_graph:
         lines.extend(chunk)
     lines.sort()  # timsort merges the already sorted runs
-    return b"".join(dict.fromkeys(lines))  # drops repeats, keeps the order
+    # a triple two graphs hold is two equal neighbours now: keep the first of each run
+    return b"".join([line for before, line in zip([b""] + lines, lines, strict=False) if line != before])
+
+
+def graph_nquads(graph: str, lines: list[bytes]) -> bytes:
+    """One graph's sorted N-Triples lines as N-Quads in that graph."""
+    # Every line ends with b" .\n" and nowhere else holds a raw newline (N-Triples escapes it in
+    # literals), so one replace turns the triples into quads.
+    return b"".join(lines).replace(b" .\n", f" <{graph}> .\n".encode())
 
 
 def nquads_from(lines_by_graph: dict[str, list[bytes]]) -> bytes:
     """N-Quads from each graph's sorted N-Triples lines: graphs in IRI order."""
-    out: list[bytes] = []
-    for g in sorted(lines_by_graph):
-        tail = f" <{g}> .\n".encode()
-        out.extend(line[:-3] + tail for line in lines_by_graph[g])  # lines end with b" .\n"
-    return b"".join(out)
+    return b"".join(graph_nquads(g, lines_by_graph[g]) for g in sorted(lines_by_graph))
+
+
+def _parse_own(data: bytes, fmt: ox.RdfFormat):
+    """Quads of N-Triples/N-Quads the engine itself wrote (so already valid: no IRI checks)."""
+    return ox.parse(data, format=fmt, lenient=True)
+
+
+def _header_end(data: bytes) -> int:
+    """Where a Turtle or TriG writer's @prefix lines end."""
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.index(b"\n", end) + 1
+    return end
+
+
+def _prefixes_in_order(data: bytes, prefixes: dict[str, str]) -> bytes:
+    """ordered_prefixes on the @prefix header only (the body is not split into lines)."""
+    end = _header_end(data)
+    return ordered_prefixes(data[:end], prefixes) + data[end:]
 
 
 def serialize_turtle(nt: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
-    data = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return ordered_prefixes(data, prefixes)
+    """Turtle of sorted N-Triples written by the engine (subjects in the lines' order)."""
+    data = ox.serialize(_parse_own(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return _prefixes_in_order(data, prefixes)
 
 
 def serialize_trig(nq: bytes, prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
-    data = ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
-    return ordered_prefixes(data, prefixes)
+    """TriG of N-Quads written by the engine (graphs and triples in the lines' order)."""
+    data = ox.serialize(_parse_own(nq, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    return _prefixes_in_order(data, prefixes)
+
+
+def trig_from(lines_by_graph: dict[str, list[bytes]], prefixes: dict[str, str] = DUMP_PREFIXES) -> bytes:
+    """serialize_trig(nquads_from(lines_by_graph)), the same bytes, written graph by graph as Turtle.
+
+    The engine's TriG block of a graph is its Turtle with every line indented by one tab (the
+    writer escapes newlines in literals, so every newline ends a line), so each graph goes
+    through the Turtle writer from its N-Triples lines: no N-Quads to build and parse, no graph
+    name per quad.
+    """
+    header: set[bytes] = set()
+    blocks: list[bytes] = []
+    for g in sorted(lines_by_graph):
+        data = ox.serialize(_parse_own(b"".join(lines_by_graph[g]), ox.RdfFormat.N_TRIPLES),
+                            format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        end = _header_end(data)
+        header.update(data[:end].splitlines(keepends=True))
+        body = data[end:]
+        blocks.append(f"<{g}> {{\n".encode() + (b"\t" + body.replace(b"\n", b"\n\t"))[:-1] + b"}\n")
+    return ordered_prefixes(b"".join(sorted(header)), prefixes) + b"".join(blocks)
 
 
 def serialize_jsonld(nt: bytes, context: dict | None = None) -> bytes:
     from .jsonld import to_jsonld
 
-    return to_jsonld(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), context)  # quads: subject/predicate/object suffice
+    return to_jsonld(_parse_own(nt, ox.RdfFormat.N_TRIPLES), context)  # quads: subject/predicate/object suffice
 
 
 def dataset_graphs(built) -> list[str]:
@@ -265,7 +320,7 @@ def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
     _step(f"wrote {TURTLE}")
     (folder / JSONLD).write_bytes(serialize_jsonld(nt))
     _step(f"wrote {JSONLD}")
-    (folder / TRIG).write_bytes(serialize_trig(nquads_from(by_graph)))
+    (folder / TRIG).write_bytes(trig_from(by_graph))
     _step(f"wrote {TRIG}")
     del by_graph
     for writer in writers:

@@ -120,9 +120,9 @@ class Compactor:
         return self.literal(term, coerce)
 
     def node(self, subject, pairs: list[tuple]) -> dict:
-        """One node object from its (predicate, object) pairs, in the order given."""
+        """One node object from its (predicate IRI, object) pairs, in the order given."""
         out: dict = {self.id_key: self._subject(subject)}
-        types = [self.iri(o.value) for p, o in pairs if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
+        types = [self.iri(o.value) for p, o in pairs if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
         if types:
             out[self.type_key] = types[0] if len(types) == 1 else types
         props = self._properties(pairs)
@@ -136,15 +136,15 @@ class Compactor:
         props: dict[str, Any] = {}
         lang_maps: dict[str, dict[str, list]] = {}
         for p, o in pairs:
-            if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            if p == RDF_TYPE and isinstance(o, ox.NamedNode):
                 continue
-            term = self.terms.get(p.value)
+            term = self.terms.get(p)
             if term and self._in_language_map(term, o):
                 lang_maps.setdefault(term.name, {}).setdefault(o.language or "@none", []).append(o.value)
             elif term and term.container is None:
                 props.setdefault(term.name, []).append(self.node_ref(o, term.coerce))
             else:
-                props.setdefault(self.iri(p.value), []).append(self.node_ref(o, None))
+                props.setdefault(self.iri(p), []).append(self.node_ref(o, None))
         for key, by_lang in lang_maps.items():
             props[key] = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
         return props
@@ -166,13 +166,16 @@ def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
     context = context if context is not None else load_context()
     comp = Compactor(context)
     lines: list[str] = []
-    subject, pairs = None, []
+    subject = None
+    pairs: list[tuple] = []
     for t in triples:
-        if subject is not None and t.subject != subject:
-            lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
+        s = t.subject
+        if s != subject:
+            if subject is not None:
+                lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
             pairs = []
-        subject = t.subject
-        pairs.append((t.predicate, t.object))
+            subject = s
+        pairs.append((t.predicate.value, t.object))
     if subject is not None:
         lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
     head = json.dumps(context["@context"], ensure_ascii=False, indent=2)

@@ -247,20 +247,26 @@ def _asserted_keys(store: ox.Store, graphs: Iterable[str], predicates: set[str])
 def _property_closure(asserted: set[Key], schema: Schema) -> set[Key]:
     """The property rules to a fixpoint: prp-spo1, prp-inv1/2, prp-symp, prp-trp."""
     facts = set(asserted)
-    todo = [t for t in asserted if t[1] != RDF_TYPE]
+    superprops = schema.superprops
+    # only facts whose predicate some property rule reads start a round (not rdf:type, nor
+    # predicates that only a domain or range rule reads)
+    active = {q for q, sups in superprops.items() if sups} | {q for q, invs in schema.inverse.items() if invs}
+    active |= schema.symmetric | schema.transitive
+    todo = [t for t in asserted if t[1] != RDF_TYPE and t[1] in active]
     by_pred: dict[str, set[tuple]] = defaultdict(set)  # for the transitive join
     for s, p, o in todo:
         if p in schema.transitive:
             by_pred[p].add((s, o))
     while todo:
         s, p, o = todo.pop()
-        entailed = [(s, sup, o) for sup in schema.superprops.get(p, ())]
+        entailed = [(s, sup, o) for sup in superprops.get(p, ())]
         if isinstance(o, str):  # only an IRI can be a subject
             entailed += _iri_object_rules(s, p, o, schema, by_pred)
         for t in entailed:
             if t not in facts:
                 facts.add(t)
-                todo.append(t)
+                if t[1] in active:
+                    todo.append(t)
     return facts
 
 
@@ -283,16 +289,22 @@ def _iri_object_rules(s: Term, p: str, o: str, schema: Schema, by_pred: dict[str
 def _class_closure(facts: set[Key], schema: Schema) -> set[tuple]:
     """(resource, class) pairs: asserted types, prp-dom, prp-rng, then cax-sco over every type."""
     types: set[tuple] = set()
+    domain = {p: tuple(cs) for p, cs in schema.domain.items() if cs}
+    range_ = {p: tuple(cs) for p, cs in schema.range.items() if cs}
+    add = types.add
     for s, p, o in facts:
         if p == RDF_TYPE:
             if isinstance(o, str):
-                types.add((s, o))
+                add((s, o))
             continue
-        types.update((s, c) for c in schema.domain.get(p, ()))
+        for c in domain.get(p, ()):
+            add((s, c))
         if isinstance(o, str):
-            types.update((o, c) for c in schema.range.get(p, ()))
-    for s, c in list(types):  # the superclasses are closed already: one pass reaches them all
-        types.update((s, d) for d in schema.supers.get(c, ()))
+            for c in range_.get(p, ()):
+                add((o, c))
+    supers = {c: tuple(ds) for c, ds in schema.supers.items() if ds}
+    # the superclasses are closed already: one pass reaches them all
+    types.update([(s, d) for s, c in types if c in supers for d in supers[c]])
     return types
 
 

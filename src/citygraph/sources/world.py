@@ -29,6 +29,7 @@ What the importer writes into graph/data/world (no rdflib on this path, no blank
 from __future__ import annotations
 
 import csv
+import functools
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -184,6 +185,7 @@ def _lit(text: str) -> ox.Literal:
     return ox.Literal(text)
 
 
+@functools.cache  # a few hundred distinct names, compared ~500,000 times per build
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())

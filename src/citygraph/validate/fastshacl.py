@@ -144,11 +144,18 @@ def _label(term) -> str:
 
 
 class Checker:
-    """Validate the union of `data_graphs` in `store` against the shapes in `shapes_graph`."""
+    """Validate the union of `data_graphs` in `store` against the shapes in `shapes_graph`.
 
-    def __init__(self, store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph):
+    `whole_store`: the caller guarantees the store holds nothing but `data_graphs` (see
+    report.content_only), so every pattern is matched once on the store's union instead of once
+    per graph; on the world build that halves the time of the SPARQL constraints.
+    """
+
+    def __init__(self, store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph,
+                 whole_store: bool = False):
         self.store = store
         self.default = [ox.NamedNode(g) for g in data_graphs]
+        self.whole_store = whole_store
         self.sg = ShapesGraph(shapes_store, shapes_graph)
         self._instances: dict[str, set] = {}
         self._params: dict = {}
@@ -167,6 +174,8 @@ class Checker:
 
     # -- data access ---------------------------------------------------------------------------
     def query(self, q: str):
+        if self.whole_store:
+            return self.store.query(q, use_default_graph_as_union=True)
         return self.store.query(q, default_graph=list(self.default))
 
     def instances(self, cls: str) -> set:
@@ -216,7 +225,7 @@ class Checker:
         if key not in self._params:
             table: dict = defaultdict(set)
             p = ox.NamedNode(predicate)
-            for g in self.default:
+            for g in [None] if self.whole_store else self.default:
                 for q in self.store.quads_for_pattern(None, p, None, g):
                     if inverse:
                         table[q.object].add(q.subject)
@@ -349,8 +358,13 @@ class _Values:
 
     def __init__(self, checker: Checker, shape, focus, path, values: set):
         self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
-        self.ordered = sorted(values, key=_text)
         self.where = _Where(focus, path)
+
+    @functools.cached_property
+    def ordered(self) -> list:
+        """The value nodes in report order; sorted only when a value constraint asks (most
+        focus nodes have one value, or a count constraint only)."""
+        return list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
 
     def report(self, key: str, value, message) -> None:
         self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
@@ -618,9 +632,10 @@ def _ill_typed_rdflib(lexical: str, dt: str) -> bool:
         log.level = level
 
 
-def check(store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph) -> list[dict]:
+def check(store: ox.Store, data_graphs: Iterable[str], shapes_store: ox.Store, shapes_graph,
+          whole_store: bool = False) -> list[dict]:
     """Run every shape; one dict per result (severity, focus, path, constraint, shape, message, value)."""
-    return Checker(store, data_graphs, shapes_store, shapes_graph).run()
+    return Checker(store, data_graphs, shapes_store, shapes_graph, whole_store).run()
 
 
 __all__ = ["check", "unsupported", "ShapesGraph", "Checker"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -244,10 +246,41 @@ def validate_built(built, engine: str = "fast") -> ValidationReport:
         shapes_store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                             for g in built.shape_graphs for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         if not fastshacl.unsupported(fastshacl.ShapesGraph(shapes_store, ox.DefaultGraph())):
-            return report_from_results(fastshacl.check(built.store, content, shapes_store, ox.DefaultGraph()))
+            with content_only(built.store, content) as whole:
+                results = fastshacl.check(built.store, content, shapes_store, ox.DefaultGraph(), whole_store=whole)
+            return report_from_results(results)
     data = to_rdflib(built.store, built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else []))
     shapes = to_rdflib(built.store, built.shape_graphs)
     return validate_graphs(data, shapes)
+
+
+@contextlib.contextmanager
+def content_only(store, content: list[str]) -> Iterator[bool]:
+    """Set aside the store's other named graphs (shapes, alignments: a few hundred triples) while
+    the data is checked, so the checker can match on the store's union of graphs, once per
+    pattern, instead of once per content graph; they are put back afterwards, whatever happens.
+    Yields False (nothing set aside) when that cannot be done: a read-only store, or triples in
+    the default graph."""
+    import pyoxigraph as ox
+
+    keep = set(content)
+    others = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value in keep)]
+    if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        yield False
+        return
+    aside = {g: list(store.quads_for_pattern(None, None, None, g)) for g in others}
+    try:
+        for g in others:
+            store.remove_graph(g)
+    except (OSError, RuntimeError):  # a read-only store (pyoxigraph raises RuntimeError)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        for g, quads in aside.items():
+            store.add_graph(g)
+            store.extend(quads)
 
 
 def raise_if_violations(report: ValidationReport) -> None:
