@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from citygraph.build import BuiltGraph, build
 from citygraph.publish import dump
@@ -74,6 +75,7 @@ def test_dumps_do_not_depend_on_the_order_of_add_files(tmp_path):
     assert files == _files(second)
 
 
+@pytest.mark.slow  # two whole builds in fresh processes: the full suite, not the quick loop
 def test_two_processes_with_different_hash_seeds_write_the_same_bytes(tmp_path):
     """Python's set and dict order of strings changes with PYTHONHASHSEED; the reasoner's output
     goes through sets, so two processes are the honest check (one process repeats its order)."""

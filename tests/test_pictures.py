@@ -197,6 +197,7 @@ def test_the_same_graph_gives_the_same_bytes(curated):
     assert render("map", curated.store, city="Nanjing", fmt="html") == render("map", again, city="Nanjing", fmt="html")
 
 
+@pytest.mark.slow  # two fresh processes drawing every picture: the full suite, not the quick loop
 def test_two_processes_write_the_same_files(tmp_path):
     """Separate runs of the command (other hash seeds, the second from the cache) give byte-identical files."""
     import os
