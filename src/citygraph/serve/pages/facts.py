@@ -3,8 +3,8 @@
 `describe` (the stored query: every triple with the IRI as subject or object) gives the RDF of
 the page, complete. The HTML page shows at most MAX_INCOMING incoming links, so it reads its
 facts with bounded queries instead (`gather(..., shown_incoming=N)`): every triple with the IRI
-as subject, the first N incoming links in the order the full answer sorts them, and the count of
-them all. A source cited by 16,000 triples is then a page of 300 links with the true total, not a
+as subject, N of its incoming links (all of them when there are no more) and the count of them
+all. A source cited by 16,000 triples is then a page of 300 links with the true total, not a
 16,000-triple answer read and sorted for it. Labels of every IRI on the page come from one more
 query; a city page adds the stored `partners` answer, a tie page the stored `history`.
 """
@@ -108,8 +108,8 @@ def stored_text(name: str, **values: str) -> str:
 async def gather(ask: Ask, iri: str, *, shown_incoming: int | None = None) -> Facts | None:
     """Everything a page about `iri` needs; None when the graph holds no triple with it.
 
-    shown_incoming: read only the first N incoming links (and count them all), for the HTML
-    page; None: every triple (`describe`), for the RDF answers.
+    shown_incoming: read only N incoming links (and count them all), for the HTML page; None:
+    every triple (`describe`), for the RDF answers.
     """
     if shown_incoming is None:
         answer = await ask(stored_text("describe", thing=iri))
@@ -133,20 +133,25 @@ async def gather(ask: Ask, iri: str, *, shown_incoming: int | None = None) -> Fa
 
 
 async def _bounded(ask: Ask, iri: str, shown: int) -> Facts:
-    """The triples with `iri` as subject, its first `shown` incoming links and the count of them all.
+    """The triples with `iri` as subject, `shown` of its incoming links and the count of them all.
 
-    The first ones are those the full answer's order (`sorted_triples`: by subject, IRIs before
-    blank nodes, then by predicate) puts first, so a page shows the same links either way.
+    With at most `shown` incoming links these are all of them, so the page is the one the full
+    answer gives. With more, they are the first `shown` in the store's own order (a SPARQL LIMIT
+    without ORDER BY: Oxigraph takes about 0.5 s to sort 10,000 links, 2 ms to give the first),
+    shown sorted like the rest; the same store gives the same ones.
     """
     me = sparql_term(ox.NamedNode(iri))
     links = f"SELECT DISTINCT ?s ?q WHERE {{ ?s ?q {me} FILTER(?s != {me}) }}"
     out = await ask(f"CONSTRUCT {{ {me} ?p ?o }} WHERE {{ {me} ?p ?o }}")
-    first = await ask(f"{links} ORDER BY isBLANK(?s) STR(?s) STR(?q) LIMIT {int(shown)}")
-    count = await ask(f"SELECT (COUNT(*) AS ?n) (SUM(IF(?q = <{CG}party>, 1, 0)) AS ?parties) WHERE {{ {links} }}")
-    n, parties = (int(term.value) for term in count.result.rows[0])
-    incoming = [ox.Triple(s, q, ox.NamedNode(iri)) for s, q in first.result.rows]
+    rows = (await ask(f"{links} LIMIT {int(shown) + 1}")).result.rows  # one more than shown: are there more?
+    n, party = len(rows), any(q.value == CG + "party" for _s, q in rows)
+    if n > shown:
+        rows = rows[:shown]
+        n = int((await ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ {links} }}")).result.rows[0][0].value)
+        party = bool((await ask(f"SELECT ?t WHERE {{ ?t <{CG}party> {me} }} LIMIT 1")).result.rows)
+    incoming = [ox.Triple(s, q, ox.NamedNode(iri)) for s, q in rows]
     return Facts(iri=iri, triples=sorted_triples([*out.result.triples, *incoming]), truncated=out.truncated,
-                 incoming_count=n, party_of_ties=parties > 0)
+                 incoming_count=n, party_of_ties=party)
 
 
 def _iris(facts: Facts) -> list[str]:
