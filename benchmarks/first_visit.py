@@ -1,6 +1,7 @@
 """First visits of linked-data pages: the time to render a page the server has not kept yet.
 
-The application runs in-process (httpx's ASGI transport, no socket) over the built store, with
+The application runs in-process (httpx's ASGI transport, no socket, started and stopped through
+its lifespan as uvicorn does) over the built store, with
 the same page sample as benchmarks/serve.py (places with ties, ties, events, people and sources,
 drawn with a fixed seed) and `--max-rows 1000000` as there. After the process's own start (the
 landing page: templates, the stored-query catalogue, the world pictures), every page is asked
@@ -50,8 +51,10 @@ async def visit(site: Site, paths: list[str], concurrency: int) -> dict[str, flo
     """Each path once, at most `concurrency` in flight: path -> seconds."""
     out: dict[str, float] = {}
     todo = list(paths)
-    transport = httpx.ASGITransport(app=create_app(site))
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", timeout=600) as client:
+    app = create_app(site)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", timeout=600) as client:  # as uvicorn starts it
         start = time.perf_counter()
         home = await client.get("/", headers={"Accept": "text/html"})
         assert home.status_code == 200, home.status_code

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -36,6 +37,7 @@ from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
 from .pages import dataset, landing, pages, querypage
+from .pages import facts as page_facts
 from .pages.landing import NoSuchFile
 from .site import Site
 
@@ -135,9 +137,19 @@ def routes() -> list:
 async def _lifespan(app: Starlette):
     site: Site = app.state.site
     site.start()  # the query gate belongs to the server's event loop
+    # Read the stored-query catalogue (~0.7 s) in a worker thread now, not in the first visitor's
+    # page; not awaited, so the server answers at once. A faulty catalogue is reported by the
+    # page that needs it, as before.
+    warming = asyncio.get_running_loop().run_in_executor(None, _read_catalogue)
     yield
+    await warming
     if site.gate is not None:
         site.gate.close()
+
+
+def _read_catalogue() -> None:
+    with contextlib.suppress(CitygraphError):
+        page_facts.stored_queries()
 
 
 def create_app(site: Site) -> Starlette:
