@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -137,12 +136,11 @@ def routes() -> list:
 async def _lifespan(app: Starlette):
     site: Site = app.state.site
     site.start()  # the query gate belongs to the server's event loop
-    # Read the stored-query catalogue (~0.7 s) in a worker thread now, not in the first visitor's
-    # page; not awaited, so the server answers at once. A faulty catalogue is reported by the
-    # page that needs it, as before.
-    warming = asyncio.get_running_loop().run_in_executor(None, _read_catalogue)
+    # Read the stored-query catalogue (~0.7 s) before the first request, not in the first visitor's
+    # page. In this thread: the SPARQL parser it uses (rdflib's, on pyparsing) is not thread-safe,
+    # and pages parse on this thread too. A faulty catalogue is reported by the page that needs it.
+    _read_catalogue()
     yield
-    await warming
     if site.gate is not None:
         site.gate.close()
 
