@@ -51,7 +51,8 @@ def _draw(store: ox.Store, site: Site, asks: list[tuple[str, dict]]) -> list[str
     out = []
     for kind, kw in asks:
         try:
-            out.append(inline(pictures.render(kind, store, link=site.href, **kw)))
+            # the local store is read-only while the server runs: whole-graph facts are worked out once
+            out.append(inline(pictures.render(kind, store, link=site.href, fixed=True, **kw)))
         except CitygraphError:
             continue  # e.g. a place without coordinates: the page shows its tables, without this picture
     return out

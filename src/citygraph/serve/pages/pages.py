@@ -52,7 +52,8 @@ async def resource(request: Request) -> Response:
 async def render_resource(site: Site, path: str, fmt: media.Format) -> str | None:
     """The page of the IRI at `path` in `fmt` (HTML or an RDF format); None when the graph does not know it."""
     iri = site.iri_for(path)
-    facts = await F.gather(site.ask, iri)
+    # an HTML page shows at most MAX_INCOMING incoming links: it reads no more (the RDF answers read all)
+    facts = await F.gather(site.ask, iri, shown_incoming=F.MAX_INCOMING if fmt.kind != "graph" else None)
     if facts is None:
         return None
     if fmt.kind == "graph":
@@ -76,7 +77,7 @@ def page_context(site: Site, facts: F.Facts, path: str) -> dict:
         "title": facts.label(), "iri": facts.iri, "kind": facts.kind(), "path": path, "show": show,
         "types": sorted(facts.types, key=lambda t: facts.label(t)),
         "facts": grouped(facts.outgoing, facts), "incoming": incoming(facts),
-        "incoming_total": len(facts.incoming), "max_incoming": F.MAX_INCOMING, "truncated": facts.truncated,
+        "incoming_total": facts.incoming_total, "max_incoming": F.MAX_INCOMING, "truncated": facts.truncated,
         "partners": facts.extra.get("partners"), "history": facts.extra.get("history"),
         "terms": facts.extra.get("terms"), "elsewhere": elsewhere(facts),
         "schema": schemaorg.with_geo(schemaorg.thing(facts, url), facts.wkt), "wkt": facts.wkt, "quotes": facts.quotes,
