@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
+import serve_server
 from stores import Store, start_oxigraph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +22,7 @@ SHARED = REPO.parent / "shared"
 
 
 # Fixtures whose users are slow: the full world build (about a minute) and real servers.
-SLOW_FIXTURES = {"world", "world_dumps", "oxigraph", "oxigraph_server"}
+SLOW_FIXTURES = {"world", "world_dumps", "oxigraph", "oxigraph_server", "served", "served_over_oxigraph", "http", "remote"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,6 +40,16 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+
+def store_of_turtle(text: str, folder: Path, name: str = "data.ttl"):
+    """A small graph of the test's own, built as `citygraph build` builds it (reasoned, no shipped
+    data, not validated): the pyoxigraph store the stored queries run on."""
+    from citygraph.build import build
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return build(scope="none", extra=[path], validate=False).store
 
 
 def run_cli(*args: str) -> CliResult:
@@ -151,3 +163,34 @@ def curated_nquads(curated, tmp_path_factory) -> Path:
 def oxigraph_server(oxigraph, curated_nquads) -> str:
     """Query URL of a real Oxigraph server holding the curated core, default graph = union of the graphs."""
     return oxigraph(curated_nquads, union=True)
+
+
+# --- citygraph serve, as the serve tests share it ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def served(request, curated_dumps, tmp_path_factory) -> str:
+    """Base URL of the real `citygraph serve` over the curated build (one per session: serve_server.py)."""
+    return serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="session")
+def served_over_oxigraph(request, curated_dumps, tmp_path_factory, oxigraph) -> str:
+    """Base URL of the same server in --endpoint mode over a real `oxigraph serve` holding the TriG dump."""
+    endpoint = oxigraph(Path(curated_dumps) / "citygraph.trig", union=True)
+    return serve_server.start("endpoint", ["--endpoint", endpoint, "--dumps", str(curated_dumps)], request.config,
+                              tmp_path_factory.mktemp("serve-endpoint"))
+
+
+@pytest.fixture(scope="session")
+def http(served):
+    """An HTTP client of the curated server."""
+    with httpx.Client(base_url=served, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def remote(served_over_oxigraph):
+    """An HTTP client of the server in --endpoint mode."""
+    with httpx.Client(base_url=served_over_oxigraph, timeout=60) as client:
+        yield client

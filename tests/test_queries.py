@@ -16,6 +16,7 @@ import pytest
 from citygraph.query import binding, catalogue, terms
 from citygraph.query import run as runner
 from citygraph.query.terms import shorten
+from conftest import store_of_turtle
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GAZETTEER_COPY = Path(__file__).parent / "reference" / "gazetteer.tsv"
@@ -370,11 +371,7 @@ ex:t2 a cg:Termination ; cg:date "2020-05"^^xsd:gYearMonth .
 
 @pytest.fixture(scope="module")
 def coarse(tmp_path_factory):
-    from citygraph.build import build
-
-    path = tmp_path_factory.mktemp("coarse") / "coarse.ttl"
-    path.write_text(COARSE, encoding="utf-8")
-    return build(scope="none", extra=[path], validate=False).store
+    return store_of_turtle(COARSE, tmp_path_factory.mktemp("coarse"), "coarse.ttl")
 
 
 @pytest.mark.parametrize("day, status, possible", [
@@ -434,11 +431,7 @@ ex:ad a cg:Partnership ; cg:party ex:a , ex:d ; cg:unconfirmed true .
 
 
 def test_most_connected_counts_distinct_partners(tmp_path):
-    from citygraph.build import build
-
-    path = tmp_path / "inflate.ttl"
-    path.write_text(INFLATE, encoding="utf-8")
-    store = build(scope="none", extra=[path], validate=False).store
+    store = store_of_turtle(INFLATE, tmp_path, "inflate.ttl")
     got = {r["place"]: (r["partners"], r["formal"]) for r in rows(store, "most-connected")}
     assert got["https://example.org/a"] == ("2", "1")  # b (twice, many labels) and c; d is unconfirmed
     assert got["https://example.org/b"] == ("1", "1")

@@ -27,12 +27,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 @pytest.fixture(scope="session")
-def served(request, curated_dumps, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve")
-    return serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, folder)
-
-
-@pytest.fixture(scope="session")
 def shots(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("screenshots")
     print(f"\nscreenshots of the served pages: {folder}")

@@ -38,18 +38,6 @@ RDF = {"text/turtle": ("turtle", ".ttl"), "application/n-triples": ("nt", ".nt")
        "application/ld+json": ("json-ld", ".jsonld"), "application/rdf+xml": ("xml", ".rdf")}
 
 
-@pytest.fixture(scope="session")
-def served(request, curated_dumps, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve")
-    return serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, folder)
-
-
-@pytest.fixture(scope="session")
-def http(served):
-    with httpx.Client(base_url=served, timeout=60) as client:
-        yield client
-
-
 def bound(name: str, **values) -> str:
     q = get(name)
     return bound_text(q, bind(q, values))
@@ -397,17 +385,10 @@ def test_updates_load_and_off_list_service_are_refused(http, listener):
 
 # --- --endpoint mode over a real oxigraph server ---------------------------------------------------
 
-@pytest.fixture(scope="session")
-def over_oxigraph(request, curated_dumps, tmp_path_factory, oxigraph):
-    folder = tmp_path_factory.mktemp("serve-endpoint")
-    url = oxigraph(Path(curated_dumps) / "citygraph.trig", union=True)  # the one Oxigraph fixture (conftest)
-    return serve_server.start("endpoint", ["--endpoint", url, "--dumps", str(curated_dumps)], request.config, folder)
-
-
 @pytest.mark.parametrize("path", ["/id/place/Q16666", "/id/partnership/Q11751-Q16666", "/id/event/Q11751-Q16666-suspension-2012-02-21",
                                   "/id/person/takashi-kawamura", "/ontology"])
-def test_endpoint_mode_gives_the_same_pages(http, over_oxigraph, path):
-    with httpx.Client(base_url=over_oxigraph, timeout=60) as remote:
+def test_endpoint_mode_gives_the_same_pages(http, served_over_oxigraph, path):
+    with httpx.Client(base_url=served_over_oxigraph, timeout=60) as remote:
         for accept in ("text/html", "text/turtle"):
             here = http.get(path, headers={"Accept": accept})
             there = remote.get(path, headers={"Accept": accept})

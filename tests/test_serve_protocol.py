@@ -6,14 +6,11 @@ TriG dump and giving the same answers as the server over the built store.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 import pytest
-
-import serve_server
 
 pytestmark = pytest.mark.slow
 
@@ -23,23 +20,6 @@ DESCRIBE_TIE = f"DESCRIBE <{TIE}>"
 CONSTRUCT_NAMES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
                    "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a <https://w3id.org/citygraph/ontology#City> ; rdfs:label ?l }")
 DATASET_FORMATS = {"trig": ("application/trig", ox.RdfFormat.TRIG), "nquads": ("application/n-quads", ox.RdfFormat.N_QUADS)}
-
-
-@pytest.fixture(scope="session")
-def http(request, curated_dumps, tmp_path_factory):
-    url = serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, tmp_path_factory.mktemp("serve"))
-    with httpx.Client(base_url=url, timeout=60) as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-def remote(request, curated_dumps, tmp_path_factory, oxigraph):
-    """The same server over a real `oxigraph serve` holding the TriG dump (union default graph)."""
-    endpoint = oxigraph(Path(curated_dumps) / "citygraph.trig", union=True)  # the one Oxigraph fixture (conftest)
-    url = serve_server.start("endpoint", ["--endpoint", endpoint, "--dumps", str(curated_dumps)], request.config,
-                             tmp_path_factory.mktemp("serve-endpoint"))
-    with httpx.Client(base_url=url, timeout=60) as client:
-        yield client
 
 
 def triples_of(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:

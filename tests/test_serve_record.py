@@ -34,22 +34,6 @@ def client(url: str) -> httpx.Client:
 
 
 @pytest.fixture(scope="session")
-def http(request, curated_dumps, tmp_path_factory):
-    url = serve_server.start("curated", serve_server.curated_args(curated_dumps), request.config, tmp_path_factory.mktemp("serve"))
-    with client(url) as c:
-        yield c
-
-
-@pytest.fixture(scope="session")
-def remote(request, curated_dumps, tmp_path_factory, oxigraph):
-    endpoint = oxigraph(Path(curated_dumps) / "citygraph.trig", union=True)  # the one Oxigraph fixture (conftest)
-    url = serve_server.start("endpoint", ["--endpoint", endpoint, "--dumps", str(curated_dumps)], request.config,
-                             tmp_path_factory.mktemp("serve-endpoint"))
-    with client(url) as c:
-        yield c
-
-
-@pytest.fixture(scope="session")
 def release(tmp_path_factory):
     """`citygraph build --base-url PUBLIC/download/ --sparql-endpoint PUBLIC/sparql`: the record a server at PUBLIC publishes."""
     from conftest import run_cli

@@ -16,6 +16,7 @@ import pytest
 from citygraph.query import catalogue
 from citygraph.query import run as runner
 from citygraph.query.terms import shorten
+from conftest import store_of_turtle
 
 NAGOYA_JIANGSU = "partnership:Q11751-Q16963"
 CONCEPCION = "partnership:Q1880-Q16666"
@@ -122,11 +123,7 @@ ex:f a cg:Formalisation ; cg:date "2000"^^xsd:gYear .
 
 @pytest.fixture(scope="module")
 def doubtful(tmp_path_factory):
-    from citygraph.build import build
-
-    path = tmp_path_factory.mktemp("doubtful") / "doubtful.ttl"
-    path.write_text(DOUBTFUL, encoding="utf-8")
-    return build(scope="none", extra=[path], validate=False).store
+    return store_of_turtle(DOUBTFUL, tmp_path_factory.mktemp("doubtful"), "doubtful.ttl")
 
 
 def test_an_unconfirmed_tie_and_its_events_only_when_asked(doubtful):
