@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_model, load_average  # benchmarks/machine.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 ONE_TIE = ROOT / "tests" / "data" / "validate" / "nagoya-valid.ttl"
 PY = sys.executable
@@ -105,15 +107,7 @@ def verdicts(times: dict, cpus: dict, peaks: dict) -> list[str]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    cpu, load = cpu_model(), load_average()
     import pyoxigraph
 
     return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, load {load:.1f} at start; "
@@ -164,7 +158,7 @@ def main() -> None:
               f"{(statistics.median(cs) - floor) * 1000:+.0f} ms | {peak} |")
     print()
     print("\n".join(verdicts(times, cpus, peaks)))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = load_average()
     print(f"load average at the end: {load:.1f}")
     tw = next(statistics.median(v) for k, v in times.items() if k.startswith("citygraph query twinned-with"))
     print(f"twinned-with from the command line ÷ the engine's own CONSTRUCT → N-Triples (both fresh processes): "

@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from machine import cpu_model, memory_gib  # benchmarks/machine.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
@@ -254,20 +256,8 @@ def table(results: dict, plain_timeout: float) -> str:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
+    cpu, gib = cpu_model(), memory_gib()
+    mem = f", {gib:.0f} GiB RAM" if gib is not None else ""
     import pyoxigraph
     import pyshacl
     import rdflib
