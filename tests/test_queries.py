@@ -427,22 +427,35 @@ ex:ab a cg:FormalPartnership ; cg:party ex:a , ex:b ; cg:event ex:f1 , ex:f2 ; c
 ex:ab2 a cg:PreliminaryPartnership ; cg:party ex:a , ex:b .
 ex:ac a cg:PreliminaryPartnership ; cg:party ex:a , ex:c .
 ex:ad a cg:Partnership ; cg:party ex:a , ex:d ; cg:unconfirmed true .
+ex:ae a cg:SisterCity , cg:FormalPartnership ; cg:party ex:a , ex:e ; cg:event ex:fe .
+ex:fe a cg:Formalisation ; cg:unconfirmed true .
+ex:af a cg:FormalPartnership ; cg:party ex:a , ex:f ; cg:event ex:ff1 , ex:ff2 .
+ex:ff1 a cg:Formalisation ; cg:unconfirmed true .
+ex:ff2 a cg:Formalisation .
 """
 
 
 def test_most_connected_counts_distinct_partners(tmp_path):
     store = store_of_turtle(INFLATE, tmp_path, "inflate.ttl")
-    got = {r["place"]: (r["partners"], r["formal"]) for r in rows(store, "most-connected")}
-    assert got["https://example.org/a"] == ("2", "1")  # b (twice, many labels) and c; d is unconfirmed
-    assert got["https://example.org/b"] == ("1", "1")
+    got = {r["place"]: (r["partners"], r["formal"], r["formalUnconfirmed"]) for r in rows(store, "most-connected")}
+    # b (twice, many labels), c, e and f; d's tie is unconfirmed. Formal: b, and f (one of its two
+    # formalisations is confirmed); e is formal only by an unconfirmed formalisation: the other reading
+    assert got["https://example.org/a"] == ("4", "2", "1")
+    assert got["https://example.org/b"] == ("1", "1", "0")
+    assert got["https://example.org/e"] == ("1", "0", "1")
+    assert got["https://example.org/f"] == ("1", "1", "0")
     assert list(got)[0] == "https://example.org/a"
-    assert set(got) == {"https://example.org/a", "https://example.org/b", "https://example.org/c"}
+    assert set(got) == {f"https://example.org/{x}" for x in "abcef"}
     assert {r["place"] for r in rows(store, "most-connected", min="2")} == {"https://example.org/a"}
 
 
 def test_most_connected_on_the_curated_core(curated):
     top = rows(curated.store, "most-connected")[0]
     assert (top["place"], top["placeLabel"], top["country"], top["partners"]) == (NANJING, "Nanjing", "China", "20")
+    # Concepción and Semarang are formal by the article's list alone (their formalisations unconfirmed)
+    assert (top["formal"], top["formalUnconfirmed"]) == ("18", "2")
+    doubted = {r["place"] for r in rows(curated.store, "most-connected") if r["formalUnconfirmed"] != "0"}
+    assert doubted == {NANJING, "place:Q1880", "place:Q11025"}
     japan = rows(curated.store, "most-connected", country="Japan")
     assert [r["place"] for r in japan] == ["place:Q11751"]  # Nagoya (its Jiangsu tie is unconfirmed)
 
