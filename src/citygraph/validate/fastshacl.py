@@ -261,26 +261,35 @@ class Checker:
             path = _path_sparql(sg, path_term)
             assert path is not None  # unsupported() sent shapes with other paths to pyshacl
             vals = self.values(path, focus)
-            for f in focus:
-                self.check_values(shape, f, path_term, vals.get(f, set()), counts=True)
-            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]]
-        else:
+            if self.plan(shape, counts=True):
+                none: frozenset = frozenset()
+                for f in focus:
+                    self.check_values(shape, f, path_term, vals.get(f, none), counts=True)
+            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]] if self.params(shape, "property") else []
+        elif self.plan(shape, counts=False):
             for f in focus:
                 self.check_values(shape, f, None, {f}, counts=False)
         for c in sg.objects(shape, SH + "sparql"):
             self.check_sparql(shape, c, focus, path_term)
-        for ps in sg.objects(shape, SH + "property"):
+        for ps in self.params(shape, "property"):
             if not self._deactivated(ps):
                 for nodes in value_sets:
                     self.evaluate(ps, nodes)
 
+    def _wording(self, shape, sparql_constraint) -> tuple[str, str | None]:
+        """The shape's severity and its chosen sh:message (None: the default message), read once."""
+        k = (shape, sparql_constraint, "wording")
+        if k not in self._params:
+            sev = self.param(shape, "severity")
+            severity = sev.value.rsplit("#", 1)[-1] if isinstance(sev, ox.NamedNode) else "Violation"
+            messages = self.sg.objects(sparql_constraint, SH + "message") if sparql_constraint is not None else []
+            messages = messages or self.params(shape, "message")
+            self._params[k] = (severity, _pick_message(messages) if messages else None)
+        return self._params[k]
+
     def report(self, shape, focus, path, component: str, value=None, default_message: str = "", sparql_constraint=None, bindings=None) -> None:
-        sg = self.sg
-        sev = self.param(shape, "severity")
-        severity = sev.value.rsplit("#", 1)[-1] if isinstance(sev, ox.NamedNode) else "Violation"
-        messages = sg.objects(sparql_constraint, SH + "message") if sparql_constraint is not None else []
-        messages = messages or self.params(shape, "message")
-        message = _pick_message(messages) if messages else (default_message() if callable(default_message) else default_message)
+        severity, picked = self._wording(shape, sparql_constraint)
+        message = picked if picked is not None else (default_message() if callable(default_message) else default_message)
         if bindings:
             message = _substitute(message, bindings)
         self.results.append({
@@ -293,27 +302,35 @@ class Checker:
             "value": None if value is None else _text(value),
         })
 
-    def present(self, shape) -> frozenset:
-        """Which value/count parameters the shape has (looked up once)."""
-        k = (shape, "present")
+    def plan(self, shape, counts: bool) -> list:
+        """The shape's value and count checks as (function, parameter) pairs, in the order results
+        are reported (CONSTRAINTS), read from the shapes graph once; counts only along a path."""
+        k = (shape, "plan", counts)
         if k not in self._params:
-            self._params[k] = frozenset(p for p in VALUE_PARAMS + COUNT_PARAMS if self.params(shape, p))
+            self._params[k] = [(constraint, param) for key, constraint in CONSTRAINTS.items()
+                               if counts or key not in COUNT_PARAMS for param in self.params(shape, key)]
         return self._params[k]
 
-    def check_values(self, shape, focus, path, values: set, counts: bool) -> None:
+    def check_values(self, shape, focus, path, values, counts: bool) -> None:
         """Run the shape's value and count constraints on one focus node's value nodes.
 
         Each constraint parameter is one small function in CONSTRAINTS (a dispatch table, in
         the order results are reported); counts only apply along a path (property shapes).
         """
-        keys = self.present(shape)
-        if not keys:
+        plan = self.plan(shape, counts)
+        if not plan:
             return
         c = _Values(self, shape, focus, path, values)
-        for key, constraint in CONSTRAINTS.items():
-            if key in keys and (counts or key not in COUNT_PARAMS):
-                for param in self.params(shape, key):
-                    constraint(c, param)
+        for constraint, param in plan:
+            constraint(c, param)
+
+    def regex(self, shape, pat) -> re.Pattern:
+        """The shape's sh:pattern (with its sh:flags) compiled once."""
+        k = (shape, pat, "regex")
+        if k not in self._params:
+            flags = self.param(shape, "flags")
+            self._params[k] = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+        return self._params[k]
 
     def _list(self, head) -> set:
         k = (head, "list")
@@ -356,15 +373,23 @@ class Checker:
 class _Values:
     """One focus node's value nodes under one shape, and how to report a result about them."""
 
-    def __init__(self, checker: Checker, shape, focus, path, values: set):
-        self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
-        self.where = _Where(focus, path)
+    __slots__ = ("checker", "shape", "focus", "path", "values", "_ordered")
 
-    @functools.cached_property
+    def __init__(self, checker: Checker, shape, focus, path, values):
+        self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
+        self._ordered: list | None = None
+
+    @property
+    def where(self) -> _Where:
+        return _Where(self.focus, self.path)
+
+    @property
     def ordered(self) -> list:
         """The value nodes in report order; sorted only when a value constraint asks (most
         focus nodes have one value, or a count constraint only)."""
-        return list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
+        if self._ordered is None:
+            self._ordered = list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
+        return self._ordered
 
     def report(self, key: str, value, message) -> None:
         self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
@@ -400,8 +425,7 @@ def _node_kind(c: _Values, kind) -> None:
 
 
 def _pattern(c: _Values, pat) -> None:
-    flags = c.checker.param(c.shape, "flags")
-    rx = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+    rx = c.checker.regex(c.shape, pat)
     for v in c.ordered:
         if isinstance(v, ox.BlankNode) or not rx.search(v.value):
             c.report("pattern", v, lambda: f"Value does not match pattern '{pat.value}'")
