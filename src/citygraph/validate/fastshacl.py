@@ -32,6 +32,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from . import sparqlscope
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
@@ -50,6 +52,9 @@ UNSUPPORTED_PARAMS = ("node", "and", "or", "not", "xone", "qualifiedValueShape",
                       "lessThan", "lessThanOrEquals", "rule", "target", "js", "expression")
 COMPONENT = {p: f"sh:{p[0].upper()}{p[1:]}ConstraintComponent" for p in VALUE_PARAMS + COUNT_PARAMS}
 COMPONENT["sparql"] = "sh:SPARQLConstraintComponent"
+# An sh:sparql query whose widest group joins this many triple patterns or more runs on a scratch
+# store holding only the triples it can match (Checker.answer); smaller ones are cheaper as they are.
+SCRATCH_WIDEST = 4
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -159,6 +164,7 @@ class Checker:
         self.sg = ShapesGraph(shapes_store, shapes_graph)
         self._instances: dict[str, set] = {}
         self._params: dict = {}
+        self._scratches: list[tuple[frozenset, ox.Store]] = []
         self.results: list[dict] = []
 
     def params(self, shape, key: str) -> list:
@@ -177,6 +183,41 @@ class Checker:
         if self.whole_store:
             return self.store.query(q, use_default_graph_as_union=True)
         return self.store.query(q, default_graph=list(self.default))
+
+    def answer(self, text: str):
+        """A SELECT's solutions. When the query joins several patterns and sparqlscope can say which
+        triples it may match, it runs on a scratch store holding just those (in their graphs, so the
+        answer is the same): Oxigraph's in-memory store walks every triple of a bound subject to
+        match one pattern, and places and ties carry dozens each."""
+        scope = sparqlscope.scope(text)
+        if scope is None or scope.widest < SCRATCH_WIDEST:
+            return self.query(text)
+        scratch = self._scratch(scope.patterns)
+        if self.whole_store:
+            return scratch.query(text, use_default_graph_as_union=True)
+        return scratch.query(text, default_graph=list(self.default))
+
+    def _scratch(self, patterns: frozenset) -> ox.Store:
+        """A scratch store with at least the triples of `patterns`: one made for an earlier query
+        if it holds them, or grows to, else a new one."""
+        for have, store in self._scratches:
+            if patterns <= have:
+                return store
+        for i, (have, store) in enumerate(self._scratches):
+            if have <= patterns:
+                self._fill(store, patterns - have)
+                self._scratches[i] = (patterns, store)
+                return store
+        store = ox.Store()
+        self._fill(store, patterns)
+        self._scratches.append((patterns, store))
+        return store
+
+    def _fill(self, scratch: ox.Store, patterns: Iterable) -> None:
+        for p, cls in sorted(patterns, key=str):
+            o = None if cls is None else ox.NamedNode(cls)
+            for g in [None] if self.whole_store else self.default:
+                scratch.extend(self.store.quads_for_pattern(None, ox.NamedNode(p), o, g))
 
     def instances(self, cls: str) -> set:
         """SHACL instances of cls: ?x rdf:type/rdfs:subClassOf* cls in the data graph."""
@@ -356,7 +397,7 @@ class Checker:
         text = prefixes + re.sub(r"\$this\b", "?this", select)
         if path_term is not None:
             text = re.sub(r"\$PATH\b", _path_sparql(sg, path_term) or "", text)
-        solutions = self.query(text)
+        solutions = self.answer(text)
         names = [v.value for v in solutions.variables]
         for row in solutions:
             f = row["this"]
