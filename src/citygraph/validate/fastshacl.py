@@ -240,14 +240,14 @@ class Checker:
         return out
 
     def values(self, path: str, focus: set) -> dict:
-        """focus node -> set of value nodes along the path (only for the given focus nodes)."""
+        """focus node -> set of value nodes along the path, for the given focus nodes (the table of a
+        single predicate, shared by every shape on that path, may hold other subjects too)."""
         out: dict = defaultdict(set)
         if not focus:
             return out
         simple = re.fullmatch(r"\(?(\^?)<([^>]+)>\)?", path)
         if simple and len(focus) > 200:  # one predicate: read its quads once, cached per path
-            table = self._by_predicate(simple.group(2), inverse=bool(simple.group(1)))
-            return {f: table[f] for f in focus if f in table}
+            return self._by_predicate(simple.group(2), inverse=bool(simple.group(1)))
         if len(focus) <= 200:  # few focus nodes: bind them instead of scanning the predicate
             vals = " ".join(_sparql_term(f) for f in focus)
             q = f"SELECT DISTINCT ?this ?v WHERE {{ VALUES ?this {{ {vals} }} ?this {path} ?v }}"
@@ -302,14 +302,11 @@ class Checker:
             path = _path_sparql(sg, path_term)
             assert path is not None  # unsupported() sent shapes with other paths to pyshacl
             vals = self.values(path, focus)
-            if self.plan(shape, counts=True):
-                none: frozenset = frozenset()
-                for f in focus:
-                    self.check_values(shape, f, path_term, vals.get(f, none), counts=True)
-            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]] if self.params(shape, "property") else []
-        elif self.plan(shape, counts=False):
-            for f in focus:
-                self.check_values(shape, f, None, {f}, counts=False)
+            self.check_values(shape, focus, path_term, vals)
+            value_sets = ([vals[f] for f in sorted((f for f in focus if f in vals), key=_text) if vals[f]]
+                          if self.params(shape, "property") else [])
+        else:
+            self.check_values(shape, focus, None, None)
         for c in sg.objects(shape, SH + "sparql"):
             self.check_sparql(shape, c, focus, path_term)
         for ps in self.params(shape, "property"):
@@ -352,18 +349,22 @@ class Checker:
                                if counts or key not in COUNT_PARAMS for param in self.params(shape, key)]
         return self._params[k]
 
-    def check_values(self, shape, focus, path, values, counts: bool) -> None:
-        """Run the shape's value and count constraints on one focus node's value nodes.
+    def check_values(self, shape, focus: set, path, vals: dict | None) -> None:
+        """Run the shape's value and count constraints on each focus node's value nodes: `vals`
+        maps focus nodes to them along the path, None for a node shape (a focus node is its own
+        value node).
 
         Each constraint parameter is one small function in CONSTRAINTS (a dispatch table, in
         the order results are reported); counts only apply along a path (property shapes).
         """
-        plan = self.plan(shape, counts)
+        plan = self.plan(shape, counts=vals is not None)
         if not plan:
             return
-        c = _Values(self, shape, focus, path, values)
-        for constraint, param in plan:
-            constraint(c, param)
+        none: frozenset = frozenset()
+        for f in focus:
+            c = _Values(self, shape, f, path, {f} if vals is None else vals.get(f, none))
+            for constraint, param in plan:
+                constraint(c, param)
 
     def regex(self, shape, pat) -> re.Pattern:
         """The shape's sh:pattern (with its sh:flags) compiled once."""
