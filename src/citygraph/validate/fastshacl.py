@@ -361,8 +361,12 @@ class Checker:
         if not plan:
             return
         none: frozenset = frozenset()
+        bounds = _count_bounds(plan)  # counts only (most property shapes): skip the nodes within them
         for f in focus:
-            c = _Values(self, shape, f, path, {f} if vals is None else vals.get(f, none))
+            values = {f} if vals is None else vals.get(f, none)
+            if bounds is not None and bounds[0] <= len(values) <= bounds[1]:
+                continue
+            c = _Values(self, shape, f, path, values)
             for constraint, param in plan:
                 constraint(c, param)
 
@@ -435,6 +439,19 @@ class _Values:
 
     def report(self, key: str, value, message) -> None:
         self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
+
+
+def _count_bounds(plan: list) -> tuple[int, float] | None:
+    """(fewest, most) values a plan of only sh:minCount/sh:maxCount checks accepts; None if it has others."""
+    low, high = 0, float("inf")
+    for constraint, n in plan:
+        if constraint is _min_count:
+            low = max(low, int(n.value))
+        elif constraint is _max_count:
+            high = min(high, int(n.value))
+        else:
+            return None
+    return low, high
 
 
 def _min_count(c: _Values, n) -> None:
