@@ -32,6 +32,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from . import sparqlscope
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
@@ -50,6 +52,9 @@ UNSUPPORTED_PARAMS = ("node", "and", "or", "not", "xone", "qualifiedValueShape",
                       "lessThan", "lessThanOrEquals", "rule", "target", "js", "expression")
 COMPONENT = {p: f"sh:{p[0].upper()}{p[1:]}ConstraintComponent" for p in VALUE_PARAMS + COUNT_PARAMS}
 COMPONENT["sparql"] = "sh:SPARQLConstraintComponent"
+# An sh:sparql query whose widest group joins this many triple patterns or more runs on a scratch
+# store holding only the triples it can match (Checker.answer); smaller ones are cheaper as they are.
+SCRATCH_WIDEST = 4
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -159,6 +164,7 @@ class Checker:
         self.sg = ShapesGraph(shapes_store, shapes_graph)
         self._instances: dict[str, set] = {}
         self._params: dict = {}
+        self._scratches: list[tuple[frozenset, ox.Store]] = []
         self.results: list[dict] = []
 
     def params(self, shape, key: str) -> list:
@@ -177,6 +183,41 @@ class Checker:
         if self.whole_store:
             return self.store.query(q, use_default_graph_as_union=True)
         return self.store.query(q, default_graph=list(self.default))
+
+    def answer(self, text: str):
+        """A SELECT's solutions. When the query joins several patterns and sparqlscope can say which
+        triples it may match, it runs on a scratch store holding just those (in their graphs, so the
+        answer is the same): Oxigraph's in-memory store walks every triple of a bound subject to
+        match one pattern, and places and ties carry dozens each."""
+        scope = sparqlscope.scope(text)
+        if scope is None or scope.widest < SCRATCH_WIDEST:
+            return self.query(text)
+        scratch = self._scratch(scope.patterns)
+        if self.whole_store:
+            return scratch.query(text, use_default_graph_as_union=True)
+        return scratch.query(text, default_graph=list(self.default))
+
+    def _scratch(self, patterns: frozenset) -> ox.Store:
+        """A scratch store with at least the triples of `patterns`: one made for an earlier query
+        if it holds them, or grows to, else a new one."""
+        for have, store in self._scratches:
+            if patterns <= have:
+                return store
+        for i, (have, store) in enumerate(self._scratches):
+            if have <= patterns:
+                self._fill(store, patterns - have)
+                self._scratches[i] = (patterns, store)
+                return store
+        store = ox.Store()
+        self._fill(store, patterns)
+        self._scratches.append((patterns, store))
+        return store
+
+    def _fill(self, scratch: ox.Store, patterns: Iterable) -> None:
+        for p, cls in sorted(patterns, key=str):
+            o = None if cls is None else ox.NamedNode(cls)
+            for g in [None] if self.whole_store else self.default:
+                scratch.extend(self.store.quads_for_pattern(None, ox.NamedNode(p), o, g))
 
     def instances(self, cls: str) -> set:
         """SHACL instances of cls: ?x rdf:type/rdfs:subClassOf* cls in the data graph."""
@@ -199,14 +240,14 @@ class Checker:
         return out
 
     def values(self, path: str, focus: set) -> dict:
-        """focus node -> set of value nodes along the path (only for the given focus nodes)."""
+        """focus node -> set of value nodes along the path, for the given focus nodes (the table of a
+        single predicate, shared by every shape on that path, may hold other subjects too)."""
         out: dict = defaultdict(set)
         if not focus:
             return out
         simple = re.fullmatch(r"\(?(\^?)<([^>]+)>\)?", path)
         if simple and len(focus) > 200:  # one predicate: read its quads once, cached per path
-            table = self._by_predicate(simple.group(2), inverse=bool(simple.group(1)))
-            return {f: table[f] for f in focus if f in table}
+            return self._by_predicate(simple.group(2), inverse=bool(simple.group(1)))
         if len(focus) <= 200:  # few focus nodes: bind them instead of scanning the predicate
             vals = " ".join(_sparql_term(f) for f in focus)
             q = f"SELECT DISTINCT ?this ?v WHERE {{ VALUES ?this {{ {vals} }} ?this {path} ?v }}"
@@ -261,26 +302,32 @@ class Checker:
             path = _path_sparql(sg, path_term)
             assert path is not None  # unsupported() sent shapes with other paths to pyshacl
             vals = self.values(path, focus)
-            for f in focus:
-                self.check_values(shape, f, path_term, vals.get(f, set()), counts=True)
-            value_sets = [vals[f] for f in sorted(vals, key=_text) if vals[f]]
+            self.check_values(shape, focus, path_term, vals)
+            value_sets = ([vals[f] for f in sorted((f for f in focus if f in vals), key=_text) if vals[f]]
+                          if self.params(shape, "property") else [])
         else:
-            for f in focus:
-                self.check_values(shape, f, None, {f}, counts=False)
+            self.check_values(shape, focus, None, None)
         for c in sg.objects(shape, SH + "sparql"):
             self.check_sparql(shape, c, focus, path_term)
-        for ps in sg.objects(shape, SH + "property"):
+        for ps in self.params(shape, "property"):
             if not self._deactivated(ps):
                 for nodes in value_sets:
                     self.evaluate(ps, nodes)
 
+    def _wording(self, shape, sparql_constraint) -> tuple[str, str | None]:
+        """The shape's severity and its chosen sh:message (None: the default message), read once."""
+        k = (shape, sparql_constraint, "wording")
+        if k not in self._params:
+            sev = self.param(shape, "severity")
+            severity = sev.value.rsplit("#", 1)[-1] if isinstance(sev, ox.NamedNode) else "Violation"
+            messages = self.sg.objects(sparql_constraint, SH + "message") if sparql_constraint is not None else []
+            messages = messages or self.params(shape, "message")
+            self._params[k] = (severity, _pick_message(messages) if messages else None)
+        return self._params[k]
+
     def report(self, shape, focus, path, component: str, value=None, default_message: str = "", sparql_constraint=None, bindings=None) -> None:
-        sg = self.sg
-        sev = self.param(shape, "severity")
-        severity = sev.value.rsplit("#", 1)[-1] if isinstance(sev, ox.NamedNode) else "Violation"
-        messages = sg.objects(sparql_constraint, SH + "message") if sparql_constraint is not None else []
-        messages = messages or self.params(shape, "message")
-        message = _pick_message(messages) if messages else (default_message() if callable(default_message) else default_message)
+        severity, picked = self._wording(shape, sparql_constraint)
+        message = picked if picked is not None else (default_message() if callable(default_message) else default_message)
         if bindings:
             message = _substitute(message, bindings)
         self.results.append({
@@ -293,27 +340,43 @@ class Checker:
             "value": None if value is None else _text(value),
         })
 
-    def present(self, shape) -> frozenset:
-        """Which value/count parameters the shape has (looked up once)."""
-        k = (shape, "present")
+    def plan(self, shape, counts: bool) -> list:
+        """The shape's value and count checks as (function, parameter) pairs, in the order results
+        are reported (CONSTRAINTS), read from the shapes graph once; counts only along a path."""
+        k = (shape, "plan", counts)
         if k not in self._params:
-            self._params[k] = frozenset(p for p in VALUE_PARAMS + COUNT_PARAMS if self.params(shape, p))
+            self._params[k] = [(constraint, param) for key, constraint in CONSTRAINTS.items()
+                               if counts or key not in COUNT_PARAMS for param in self.params(shape, key)]
         return self._params[k]
 
-    def check_values(self, shape, focus, path, values: set, counts: bool) -> None:
-        """Run the shape's value and count constraints on one focus node's value nodes.
+    def check_values(self, shape, focus: set, path, vals: dict | None) -> None:
+        """Run the shape's value and count constraints on each focus node's value nodes: `vals`
+        maps focus nodes to them along the path, None for a node shape (a focus node is its own
+        value node).
 
         Each constraint parameter is one small function in CONSTRAINTS (a dispatch table, in
         the order results are reported); counts only apply along a path (property shapes).
         """
-        keys = self.present(shape)
-        if not keys:
+        plan = self.plan(shape, counts=vals is not None)
+        if not plan:
             return
-        c = _Values(self, shape, focus, path, values)
-        for key, constraint in CONSTRAINTS.items():
-            if key in keys and (counts or key not in COUNT_PARAMS):
-                for param in self.params(shape, key):
-                    constraint(c, param)
+        none: frozenset = frozenset()
+        bounds = _count_bounds(plan)  # counts only (most property shapes): skip the nodes within them
+        for f in focus:
+            values = {f} if vals is None else vals.get(f, none)
+            if bounds is not None and bounds[0] <= len(values) <= bounds[1]:
+                continue
+            c = _Values(self, shape, f, path, values)
+            for constraint, param in plan:
+                constraint(c, param)
+
+    def regex(self, shape, pat) -> re.Pattern:
+        """The shape's sh:pattern (with its sh:flags) compiled once."""
+        k = (shape, pat, "regex")
+        if k not in self._params:
+            flags = self.param(shape, "flags")
+            self._params[k] = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+        return self._params[k]
 
     def _list(self, head) -> set:
         k = (head, "list")
@@ -339,7 +402,7 @@ class Checker:
         text = prefixes + re.sub(r"\$this\b", "?this", select)
         if path_term is not None:
             text = re.sub(r"\$PATH\b", _path_sparql(sg, path_term) or "", text)
-        solutions = self.query(text)
+        solutions = self.answer(text)
         names = [v.value for v in solutions.variables]
         for row in solutions:
             f = row["this"]
@@ -356,18 +419,39 @@ class Checker:
 class _Values:
     """One focus node's value nodes under one shape, and how to report a result about them."""
 
-    def __init__(self, checker: Checker, shape, focus, path, values: set):
-        self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
-        self.where = _Where(focus, path)
+    __slots__ = ("checker", "shape", "focus", "path", "values", "_ordered")
 
-    @functools.cached_property
+    def __init__(self, checker: Checker, shape, focus, path, values):
+        self.checker, self.shape, self.focus, self.path, self.values = checker, shape, focus, path, values
+        self._ordered: list | None = None
+
+    @property
+    def where(self) -> _Where:
+        return _Where(self.focus, self.path)
+
+    @property
     def ordered(self) -> list:
         """The value nodes in report order; sorted only when a value constraint asks (most
         focus nodes have one value, or a count constraint only)."""
-        return list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
+        if self._ordered is None:
+            self._ordered = list(self.values) if len(self.values) < 2 else sorted(self.values, key=_text)
+        return self._ordered
 
     def report(self, key: str, value, message) -> None:
         self.checker.report(self.shape, self.focus, self.path, COMPONENT[key], value, message)
+
+
+def _count_bounds(plan: list) -> tuple[int, float] | None:
+    """(fewest, most) values a plan of only sh:minCount/sh:maxCount checks accepts; None if it has others."""
+    low, high = 0, float("inf")
+    for constraint, n in plan:
+        if constraint is _min_count:
+            low = max(low, int(n.value))
+        elif constraint is _max_count:
+            high = min(high, int(n.value))
+        else:
+            return None
+    return low, high
 
 
 def _min_count(c: _Values, n) -> None:
@@ -400,8 +484,7 @@ def _node_kind(c: _Values, kind) -> None:
 
 
 def _pattern(c: _Values, pat) -> None:
-    flags = c.checker.param(c.shape, "flags")
-    rx = re.compile(pat.value, _re_flags(flags.value if flags is not None else ""))
+    rx = c.checker.regex(c.shape, pat)
     for v in c.ordered:
         if isinstance(v, ox.BlankNode) or not rx.search(v.value):
             c.report("pattern", v, lambda: f"Value does not match pattern '{pat.value}'")
