@@ -85,3 +85,23 @@ def test_compactor_prefers_the_longest_namespace():
     comp = Compactor(load_context())
     assert comp.iri("https://w3id.org/citygraph/id/place/Q16666") == "place:Q16666"
     assert comp.iri("https://w3id.org/citygraph/ontology#party") == "cg:party"
+
+
+def test_compactor_picks_the_longest_namespace_like_a_plain_search():
+    # The compactor looks namespaces up by the IRI's beginnings up to a "/" or "#"; the rule it
+    # must keep is the plain one: the longest namespace that begins the IRI and is not followed
+    # by "//", of two names for one namespace the first by name.
+    prefixes = {"ex": "http://e.org/", "deep": "http://e.org/a/b/", "hash": "http://e.org/a#", "zz": "http://e.org/a/b/",
+                "aa": "http://e.org/a/b/", "sl": "http://e.org/s/"}
+    comp = Compactor({"@context": prefixes})
+
+    def plain(iri: str) -> str:
+        for name, ns in sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                return f"{name}:{iri[len(ns):]}"
+        return iri
+
+    iris = ["http://e.org/a/b/c", "http://e.org/a/b/c/d#e", "http://e.org/a#x/y", "http://e.org/a/bc", "http://e.org/s//x",
+            "http://e.org/s/", "http://e.org/", "http://f.org/x", "http://e.org/a/b//c", "urn:x:y", "http://e.org/a#"]
+    assert [comp.iri(i) for i in iris] == [plain(i) for i in iris]
+    assert comp.iri("http://e.org/a/b/c") == "aa:c"

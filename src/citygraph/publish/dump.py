@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import operator
 import os
 import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, compress, islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import BadInput
 from ..io import atomic
-from ..io.digest import sha256_file
+from ..io.digest import FolderDigests, sha256_file
 from ..io.formats import BY_NAME, Format
 from ..io.swap import Busy, ExchangeUnsupported, FolderLock, exchange, fsync_dir
 from ..prefixes import PREFIXES, ordered_prefixes
@@ -74,8 +76,9 @@ def union_lines(per_graph: Iterable[list[bytes]]) -> bytes:
     for chunk in per_graph:
         lines.extend(chunk)
     lines.sort()  # timsort merges the already sorted runs
-    # a triple two graphs hold is two equal neighbours now: keep the first of each run
-    return b"".join([line for before, line in zip([b""] + lines, lines, strict=False) if line != before])
+    # a triple two graphs hold is two equal neighbours now: keep each line unlike the one before it
+    # (map and compress walk the list in C: no Python loop over ~360k lines)
+    return b"".join(compress(lines, chain((True,), map(operator.ne, islice(lines, 1, None), lines))))
 
 
 def graph_nquads(graph: str, lines: list[bytes]) -> bytes:
@@ -154,11 +157,13 @@ def dataset_graphs(built) -> list[str]:
 
 # --- checksums --------------------------------------------------------------------------------
 
-def write_checksums(folder: Path) -> None:
+def write_checksums(folder: Path, digest: Callable[[str], str] | None = None) -> None:
     """SHA256SUMS in the format `sha256sum -c` reads: one "HEX  NAME" line per file, those of
-    sub-folders (pictures/) included by their relative path."""
+    sub-folders (pictures/) included by their relative path. `digest` (a name -> its SHA-256)
+    reuses checksums already taken (io.digest.FolderDigests)."""
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
-    lines = [f"{sha256_file(folder / n)}  {n}\n" for n in names]
+    digest = digest or (lambda n: sha256_file(folder / n))
+    lines = [f"{digest(n)}  {n}\n" for n in names]
     (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 
@@ -312,24 +317,29 @@ def write_files(built, folder: Path, writers: Sequence[Writer] = ()) -> None:
     from .void import describe
 
     folder = Path(folder)
-    by_graph = {g: graph_lines(built.store, g) for g in dataset_graphs(built)}  # each graph dumped once
-    nt = union_lines(by_graph.get(g) or graph_lines(built.store, g) for g in built.content_graphs)
-    (folder / NTRIPLES).write_bytes(nt)
-    _step(f"wrote {NTRIPLES}")
-    (folder / TURTLE).write_bytes(serialize_turtle(nt))
-    _step(f"wrote {TURTLE}")
-    (folder / JSONLD).write_bytes(serialize_jsonld(nt))
-    _step(f"wrote {JSONLD}")
-    (folder / TRIG).write_bytes(trig_from(by_graph))
-    _step(f"wrote {TRIG}")
-    del by_graph
-    for writer in writers:
-        writer(built, folder)
-        _step(f"wrote with {getattr(writer, '__name__', 'a writer')}")
-    (folder / VOID).write_bytes(describe(built, folder, triples=nt.count(b"\n")))
-    _step(f"wrote {VOID}")
-    write_checksums(folder)
+    with FolderDigests(folder) as digests:  # each file hashed once, for void.ttl and SHA256SUMS
+        by_graph = {g: graph_lines(built.store, g) for g in dataset_graphs(built)}  # each graph dumped once
+        sizes = {g: len(lines) for g, lines in by_graph.items() if lines}  # void.ttl's counts, without a query
+        nt = union_lines(by_graph.get(g) or graph_lines(built.store, g) for g in built.content_graphs)
+        _write(folder, NTRIPLES, nt, digests)
+        _write(folder, TURTLE, serialize_turtle(nt), digests)
+        _write(folder, JSONLD, serialize_jsonld(nt), digests)
+        _write(folder, TRIG, trig_from(by_graph), digests)
+        del by_graph
+        for writer in writers:
+            writer(built, folder)
+            _step(f"wrote with {getattr(writer, '__name__', 'a writer')}")
+        (folder / VOID).write_bytes(describe(built, folder, triples=nt.count(b"\n"), sizes=sizes, digest=digests))
+        _step(f"wrote {VOID}")
+        write_checksums(folder, digests)
     _step(f"wrote {CHECKSUMS}")
+
+
+def _write(folder: Path, name: str, data: bytes, digests: FolderDigests) -> None:
+    """One dump file, its checksum taken in the background while the next one is made."""
+    (folder / name).write_bytes(data)
+    digests.add(name, data)
+    _step(f"wrote {name}")
 
 
 def write_dumps(built, out: Path, writers: Sequence[Writer] | None = None) -> Path:

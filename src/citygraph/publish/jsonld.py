@@ -71,8 +71,11 @@ class Compactor:
                 raw_terms[name] = value if isinstance(value, dict) else {"@id": value}
         self.prefixes = prefixes
         self._memo: dict[str, str] = {}
-        # Longest namespace first, so the most specific prefix wins.
-        self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        # namespace -> its prefix (of two for one namespace, the first by name); every namespace
+        # ends with "/" or "#", so an IRI's candidates are its beginnings up to one of those
+        self._by_namespace: dict[str, str] = {}
+        for name, ns in sorted(prefixes.items()):
+            self._by_namespace.setdefault(ns, name)
         self.terms: dict[str, Term] = {}
         for name, d in raw_terms.items():
             iri = self.expand(d["@id"])
@@ -94,17 +97,22 @@ class Compactor:
         return hit
 
     def _compact(self, iri: str) -> str:
-        for name, ns in self._by_length:
-            if iri.startswith(ns):
-                rest = iri[len(ns):]
-                if not rest.startswith("//"):
-                    return f"{name}:{rest}"
-        return iri
+        """The longest namespace that begins `iri` (and leaves no "//" after it) gives the prefix."""
+        end = len(iri)
+        while True:
+            cut = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+            if cut < 0:
+                return iri
+            name = self._by_namespace.get(iri[:cut + 1])
+            if name is not None and not iri.startswith("//", cut + 1):
+                return f"{name}:{iri[cut + 1:]}"
+            end = cut
 
     def literal(self, lit: ox.Literal, coerce: str | None):
+        language = lit.language
+        if language:
+            return {"@value": lit.value, "@language": language}
         dt = lit.datatype.value
-        if lit.language:
-            return {"@value": lit.value, "@language": lit.language}
         if coerce is not None and coerce == dt:
             return lit.value
         if dt == XSD_STRING:
@@ -113,7 +121,8 @@ class Compactor:
 
     def node_ref(self, term, coerce: str | None):
         if isinstance(term, ox.NamedNode):
-            return self.iri(term.value) if coerce == "@id" else {self.id_key: self.iri(term.value)}
+            iri = self._memo.get(term.value) or self.iri(term.value)  # the memo read inline: most refs repeat
+            return iri if coerce == "@id" else {self.id_key: iri}
         if isinstance(term, ox.BlankNode):
             ref = f"_:{term.value}"
             return ref if coerce == "@id" else {self.id_key: ref}
@@ -135,16 +144,21 @@ class Compactor:
         """Property key -> a list of values, or a language map, for every pair but rdf:type to an IRI."""
         props: dict[str, Any] = {}
         lang_maps: dict[str, dict[str, list]] = {}
+        terms = self.terms
         for p, o in pairs:
             if p == RDF_TYPE and isinstance(o, ox.NamedNode):
                 continue
-            term = self.terms.get(p)
-            if term and self._in_language_map(term, o):
+            term = terms.get(p)
+            if term is None:
+                key, coerce = self.iri(p), None
+            elif term.container is None:
+                key, coerce = term.name, term.coerce
+            elif self._in_language_map(term, o):
                 lang_maps.setdefault(term.name, {}).setdefault(o.language or "@none", []).append(o.value)
-            elif term and term.container is None:
-                props.setdefault(term.name, []).append(self.node_ref(o, term.coerce))
+                continue
             else:
-                props.setdefault(self.iri(p), []).append(self.node_ref(o, None))
+                key, coerce = self.iri(p), None
+            props.setdefault(key, []).append(self.node_ref(o, coerce))
         for key, by_lang in lang_maps.items():
             props[key] = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
         return props
@@ -161,6 +175,11 @@ class Compactor:
         return self.iri(subject.value)
 
 
+# json.dumps(..., ensure_ascii=False) makes an encoder per call; one serves every node object
+# (no circular check: the node objects are fresh trees of dicts, lists and strings)
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
     """A compacted JSON-LD document of `triples` (Triples or Quads, grouped by subject, e.g. sorted)."""
     context = context if context is not None else load_context()
@@ -168,16 +187,18 @@ def to_jsonld(triples: Iterable, context: dict | None = None) -> bytes:
     lines: list[str] = []
     subject = None
     pairs: list[tuple] = []
+    add = pairs.append
     for t in triples:
         s = t.subject
         if s != subject:
             if subject is not None:
-                lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
+                lines.append(_encode(comp.node(subject, pairs)))
             pairs = []
+            add = pairs.append
             subject = s
-        pairs.append((t.predicate.value, t.object))
+        add((t.predicate.value, t.object))
     if subject is not None:
-        lines.append(json.dumps(comp.node(subject, pairs), ensure_ascii=False))
+        lines.append(_encode(comp.node(subject, pairs)))
     head = json.dumps(context["@context"], ensure_ascii=False, indent=2)
     body = ",\n".join(lines)
     return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode()

@@ -18,6 +18,7 @@ Sorted N-Triples, then Turtle: two builds of the same input give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -242,9 +243,9 @@ def _dataset(out: _Out, ds: ox.NamedNode, built, rel: release.Release, triples: 
         out.add(ds, DCTERMS.source, doc)
 
 
-def _subsets(out: _Out, ds: ox.NamedNode, built) -> None:
+def _subsets(out: _Out, ds: ox.NamedNode, built, sizes: Mapping[str, int] | None = None) -> None:
     files = graph_files(built)
-    for graph, n in built.graph_sizes().items():
+    for graph, n in (built.graph_sizes() if sizes is None else sizes).items():
         if not graph:
             continue  # the default graph is not published
         sub = _n(graph)
@@ -260,7 +261,8 @@ def _subsets(out: _Out, ds: ox.NamedNode, built) -> None:
         out.add(sub, DCTERMS.rights, _lit(release.graph_rights(graph), language="en"))
 
 
-def _distributions(out: _Out, ds: ox.NamedNode, folder: Path, rel: release.Release) -> None:
+def _distributions(out: _Out, ds: ox.NamedNode, folder: Path, rel: release.Release,
+                   digest: Callable[[str], str] | None = None) -> None:
     for name, fmt in formats.present(folder):
         path = Path(folder) / name
         dist = _n(f"{DATASET_IRI}/{name}")
@@ -278,7 +280,7 @@ def _distributions(out: _Out, ds: ox.NamedNode, folder: Path, rel: release.Relea
         out.add(dist, SPDX.checksum, checksum)
         out.add(checksum, RDF.type, _n(SPDX.Checksum))
         out.add(checksum, SPDX.algorithm, _n(SPDX.checksumAlgorithm_sha256))
-        out.add(checksum, SPDX.checksumValue, _lit(sha256_file(path), XSD.hexBinary))
+        out.add(checksum, SPDX.checksumValue, _lit(digest(name) if digest else sha256_file(path), XSD.hexBinary))
         url = rel.url(name)
         if url and rel.base_url:
             out.add(dist, DCAT.accessURL, _n(rel.base_url))
@@ -287,20 +289,26 @@ def _distributions(out: _Out, ds: ox.NamedNode, folder: Path, rel: release.Relea
                 out.add(ds, VOID.dataDump, _n(url))
 
 
-def description(built, folder: Path, triples: int) -> list[ox.Triple]:
-    """The VoID/DCAT triples for the files in `folder` (which must already be written)."""
+def description(built, folder: Path, triples: int, sizes: Mapping[str, int] | None = None,
+                digest: Callable[[str], str] | None = None) -> list[ox.Triple]:
+    """The VoID/DCAT triples for the files in `folder` (which must already be written).
+
+    `sizes` (triples per named graph, non-empty graphs only, by IRI) and `digest` (a file name
+    in `folder` -> its SHA-256) spare counting the store and hashing the files again when the
+    caller already has them (publish/dump.py); by default both are found here."""
     rel = release.current(built.store)
     ds = _n(DATASET_IRI)
     out = _Out()
     _dataset(out, ds, built, rel, triples)
-    _subsets(out, ds, built)
-    _distributions(out, ds, folder, rel)
+    _subsets(out, ds, built, sizes)
+    _distributions(out, ds, folder, rel, digest)
     return list(out)
 
 
-def describe(built, folder: Path, triples: int) -> bytes:
-    """void.ttl as sorted Turtle."""
-    nt = ox.serialize(description(built, folder, triples), format=ox.RdfFormat.N_TRIPLES) or b""
+def describe(built, folder: Path, triples: int, sizes: Mapping[str, int] | None = None,
+             digest: Callable[[str], str] | None = None) -> bytes:
+    """void.ttl as sorted Turtle (the arguments as for `description`)."""
+    nt = ox.serialize(description(built, folder, triples, sizes, digest), format=ox.RdfFormat.N_TRIPLES) or b""
     ordered = b"".join(sorted(set(nt.splitlines(keepends=True))))
     data = ox.serialize(ox.parse(ordered, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                         prefixes=VOID_PREFIXES) or b""
