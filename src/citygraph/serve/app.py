@@ -8,6 +8,8 @@
     /dataset, /dataset/{file}, /graph/…       the dataset, its files and named graphs, from its VoID/DCAT record
     /void.ttl, /.well-known/void              the record itself (the build's void.ttl, byte for byte)
     /search?q=              find things by any label
+    /pictures/…             the pages' pictures as SVG: /pictures/<page path>/map.svg, ties.svg, timeline.svg;
+                            /pictures/growth.svg, /pictures/world.svg (serve/pages/figures.py)
     /download/{name}        the build's dumps (and the files of its pictures/ folder)
     /health                 for load balancers
     /static/…               the pages' own CSS, JS and images (nothing from a CDN)
@@ -35,7 +37,7 @@ from ..errors import CitygraphError
 from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
-from .pages import dataset, landing, pages, querypage
+from .pages import dataset, figures, landing, pages, querypage
 from .pages import facts as page_facts
 from .pages.landing import NoSuchFile
 from .site import Site
@@ -114,6 +116,7 @@ def routes() -> list:
         Route("/openapi.json", api.openapi_json, methods=page),
         Route("/search", pages.search, methods=page),
         Route("/health", health, methods=page),
+        Route(figures.ROOT + "/{rest:path}", figures.picture, methods=page),
         Route("/download/", downloads_folder, methods=page),
         Route("/download/{name}", landing.download, methods=page),
         Route("/download/{name:path}", dataset.download_part, methods=page),
