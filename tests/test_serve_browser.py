@@ -50,6 +50,19 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def shown_pictures(driver, count: int) -> list:
+    """The page's pictures once our script has put them inline: each slot scrolled into view (the
+    ones below the fold are asked for when they come near), then `count` inline <svg> waited for."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for slot in driver.find_elements(By.CSS_SELECTOR, "figure.picture[data-picture]"):
+        driver.execute_script("arguments[0].scrollIntoView()", slot)
+    WebDriverWait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "figure.picture[data-shown] > svg")) >= count)
+    driver.execute_script("window.scrollTo(0, 0)")
+    return driver.find_elements(By.CSS_SELECTOR, "figure.picture > svg")
+
+
 def check_page(driver, served: str, shots: Path, name: str) -> None:
     """Screenshot, then basic accessibility and no request off 127.0.0.1."""
     from selenium.webdriver.common.by import By
@@ -73,7 +86,7 @@ def test_landing_page(browser, served, shots):
     browser.get(served + "/")
     assert "knowledge graph of city diplomacy" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "#downloads a[href='/download/citygraph.trig']")
-    shown = browser.find_elements(By.CSS_SELECTOR, "figure.picture > svg")  # the world growth chart and map
+    shown = shown_pictures(browser, 2)  # the world growth chart and map, each its own request, inline
     assert [svg.get_attribute("aria-labelledby").split()[0] for svg in shown] == ["cg-growth-title", "cg-world-title"]
     assert all(svg.rect["width"] > 300 and svg.rect["height"] > 150 for svg in shown)
     check_page(browser, served, shots, "landing")
@@ -96,11 +109,13 @@ def test_nanjing_map_marks_each_curated_partner(browser, served, shots):
     browser.get(served + "/id/place/Q16666")
     tied = {a.get_attribute("href").rsplit("/", 1)[1] for a in browser.find_elements(By.CSS_SELECTOR, "#partners td.partner a")}
     assert len(tied) == 20  # the curated partners, as the page's own table lists them
+    assert [svg.get_attribute("aria-labelledby").split()[0] for svg in shown_pictures(browser, 2)] == ["cg-map-title", "cg-ties-title"]
     marks = browser.find_elements(By.CSS_SELECTOR, "figure.picture svg a.mark.partner")
     assert {m.get_attribute("data-qid") for m in marks} == tied and len(marks) == 20
     for mark in marks:  # drawn, inside the map, with a size on screen
         box = mark.rect
         assert box["width"] > 0 and box["height"] > 0, mark.get_attribute("data-qid")
+    check_page(browser, served, shots, "nanjing-pictures")
     nagoya = next(m for m in marks if m.get_attribute("data-qid") == "Q11751")
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", nagoya)
     assert browser.current_url == served + "/id/place/Q11751"  # a click stays on this server
@@ -152,6 +167,7 @@ def test_hostile_labels_do_not_run(browser, request, tmp_path_factory, shots):
         browser.get(tight + path)
         assert browser.execute_script("return window.citygraphPwned === undefined"), path
     browser.get(tight + "/id/place/Q16666")  # the map names a partner labelled with markup (evil-labels.ttl)
+    shown_pictures(browser, 2)
     evil = browser.find_element(By.CSS_SELECTOR, "figure.picture svg a.mark.partner[data-tie$='test-script-label']")
     assert evil.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("<script>alert(1)</script>")
     assert browser.execute_script("return document.querySelectorAll('figure.picture script, figure.picture img').length") == 0

@@ -33,6 +33,8 @@ from starlette.responses import Response
 
 from ... import pictures
 from ...errors import CitygraphError
+from ...namespaces import GEO
+from ...query.terms import sparql_term
 from ..http.backend import LocalBackend
 from ..http.responses import send
 from ..site import Site
@@ -92,6 +94,12 @@ def for_page(site: Site, path: str, title: str, *, city: bool, located: bool, ti
     return Shown([Slot(f"{ROOT}{path}/{name}.svg", alts[name], OF_PAGE[name][2]) for name in names])
 
 
+def located(store: ox.Store, iri: str) -> bool:
+    """Whether the place has coordinates (a centroid with a WKT point), as its page reads them (pages/facts.py)."""
+    text = f"ASK {{ {sparql_term(ox.NamedNode(iri))} {GEO.hasCentroid}/{GEO.asWKT} ?w }}"
+    return bool(store.query(text, use_default_graph_as_union=True))
+
+
 def _draw_world(store: ox.Store, site: Site, name: str) -> bytes:
     with _world_lock:  # one drawing per site (per process), however many first requests arrive together
         if name not in site.drawn:
@@ -115,6 +123,8 @@ def _draw(store: ox.Store, site: Site, rest: str) -> bytes | None:
         ox.NamedNode(iri)  # a valid IRI, or no picture
     except ValueError:
         return None
+    if name == "map" and not located(store, iri):
+        return None  # the partners' marks without the place itself would be a map of somewhere else
     try:
         # the local store is read-only while the server runs: whole-graph facts are worked out once
         return pictures.render(kind, store, link=site.href, fixed=True, ident=ident, **{arg: iri})
