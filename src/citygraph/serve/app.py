@@ -40,6 +40,7 @@ from .http.responses import json_error, plain_error
 from .pages import dataset, figures, landing, pages, querypage
 from .pages import facts as page_facts
 from .pages.landing import NoSuchFile
+from .pages.render import environment
 from .site import Site
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -143,9 +144,18 @@ async def _lifespan(app: Starlette):
     # page. In this thread: the SPARQL parser it uses (rdflib's, on pyparsing) is not thread-safe,
     # and pages parse on this thread too. A faulty catalogue is reported by the page that needs it.
     _read_catalogue()
+    _compile_templates()
     yield
     if site.gate is not None:
         site.gate.close()
+
+
+def _compile_templates() -> None:
+    """Compile every page template before the first request (resource.html alone takes tens of ms),
+    so the first visitor of each kind of page does not wait for it."""
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
 
 
 def _read_catalogue() -> None:
