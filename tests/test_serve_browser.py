@@ -50,6 +50,23 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def browser_without_js(tmp_path_factory):
+    """The same browser with JavaScript switched off: the pages' <noscript> content is shown."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile-nojs')}"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
 def shown_pictures(driver, count: int) -> list:
     """The page's pictures once our script has put them inline: each slot scrolled into view (the
     ones below the fold are asked for when they come near), then `count` inline <svg> waited for."""
@@ -120,6 +137,24 @@ def test_nanjing_map_marks_each_curated_partner(browser, served, shots):
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", nagoya)
     assert browser.current_url == served + "/id/place/Q11751"  # a click stays on this server
     assert browser.find_element(By.TAG_NAME, "h1").text == "Nagoya"
+
+
+def test_without_javascript_the_pictures_are_images(browser_without_js, served, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser_without_js
+    driver.get(served + "/id/place/Q16666")
+    assert not driver.find_elements(By.CSS_SELECTOR, "figure.picture > svg")  # nothing inlined: the page's script did not run
+    images = driver.find_elements(By.CSS_SELECTOR, "figure.picture img")
+    assert [img.get_attribute("src") for img in images] == [served + "/pictures/id/place/Q16666/map.svg",
+                                                            served + "/pictures/id/place/Q16666/ties.svg"]
+    for img in images:  # loaded and drawn: no broken image
+        driver.execute_script("arguments[0].scrollIntoView()", img)
+        WebDriverWait(driver, 30).until(lambda d, img=img: d.execute_script("return arguments[0].complete", img))
+        assert driver.execute_script("return arguments[0].naturalWidth", img) > 300, img.get_attribute("src")
+        assert img.get_attribute("alt").startswith(("Map: Nanjing", "Timeline: the ties of Nanjing"))
+    check_page(driver, served, shots, "nanjing-without-javascript")
 
 
 def test_nagoya_nanjing_shows_the_2012_suspension(browser, served, shots):
