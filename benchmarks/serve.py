@@ -257,7 +257,7 @@ def first_visits(cells: dict, table: list) -> None:
     table.append(("start (landing page)", 1, asyncio.run(load(html_get(["/"]), base, 1))))  # templates, catalogue
     bodies: dict[str, bytes] = {}
     table.append(("pages-first", 8, asyncio.run(load(cells["pages"][1], base, 8, bodies))))  # every page's first visit
-    named = list(dict.fromkeys(url.decode() for body in bodies.values() for url in re.findall(rb'data-picture="([^"]+)"', body)))
+    named = list(dict.fromkeys(url.decode() for body in bodies.values() for url in re.findall(rb'<figure class="picture" id="[^"]*" data-picture="([^"]+)"', body)))
     cells["pictures"] = (base, html_get([u for u in named if not u.endswith(("/growth.svg", "/world.svg"))]))
     if cells["pictures"][1]:  # none from a server whose pages draw their pictures inline
         table.append(("pictures-first", 8, asyncio.run(load(cells["pictures"][1], base, 8))))

@@ -145,6 +145,7 @@ async def _lifespan(app: Starlette):
     # and pages parse on this thread too. A faulty catalogue is reported by the page that needs it.
     _read_catalogue()
     _compile_templates()
+    await figures.warm(site)  # the world pictures, drawn once per process before the first visitor asks
     yield
     if site.gate is not None:
         site.gate.close()
