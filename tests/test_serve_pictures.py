@@ -182,3 +182,18 @@ def test_world_pictures_are_drawn_once_per_site():
     other = Site(backend=LocalBackend(store=ox.Store()))
     get(other, "/pictures/growth.svg")
     assert other.drawn["growth"] is not drawn["growth"]  # another site (another store) draws its own
+
+
+def test_pictures_asked_for_together_are_drawn_one_at_a_time_and_all_come(store):
+    """Drawing is serialised per process (pages keep their turn): many requests at once all get their picture, the same bytes."""
+    urls = ["/pictures/id/place/Q16666/map.svg", "/pictures/id/place/Q16666/ties.svg", "/pictures/growth.svg",
+            "/pictures/id/partnership/Q11751-Q16666/timeline.svg", "/pictures/world.svg", "/pictures/id/place/Q11751/map.svg"]
+    together_site = Site(backend=LocalBackend(store=store))
+
+    async def together():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(together_site)), base_url="http://127.0.0.1") as client:
+            return await asyncio.gather(*(client.get(u) for u in urls + urls))
+    answers = asyncio.run(together())
+    apart = get(Site(backend=LocalBackend(store=store)), *urls)
+    for a, b in zip(answers, apart + apart, strict=True):
+        assert a.status_code == 200 and a.content == b.content

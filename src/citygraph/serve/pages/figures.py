@@ -147,6 +147,17 @@ def _draw(store: ox.Store, site: Site, rest: str) -> bytes | None:
         return None  # not a place, no coordinates, not a tie: no picture
 
 
+_drawing = threading.Lock()  # one drawing at a time per process, whatever the number of requests for pictures
+
+
+def _draw_one_at_a_time(store: ox.Store, site: Site, rest: str) -> bytes | None:
+    """Draw in this worker thread, one picture at a time per process: drawing is Python (the GIL),
+    so eight drawings at once would take eight shares of the process from the pages' requests;
+    one at a time leaves the pages their turn, and the pictures wait for each other instead."""
+    with _drawing:
+        return _draw(store, site, rest)
+
+
 async def picture(request: Request) -> Response:
     """GET /pictures/…: an SVG with an ETag (304 when unchanged), kept per process; 404 when there is none."""
     site: Site = request.app.state.site
@@ -155,7 +166,7 @@ async def picture(request: Request) -> Response:
     key = (ROOT, rest)
     body = site.kept.get(key) if site.kept is not None else None
     if body is None and store is not None:
-        body = await run_in_threadpool(_draw, store, site, rest)
+        body = await run_in_threadpool(_draw_one_at_a_time, store, site, rest)
         if body is not None and site.kept is not None:
             site.kept.put(key, body)
     if body is None:
