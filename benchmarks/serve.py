@@ -9,16 +9,23 @@ HTTP server loaded with the same quads, default graph = union), then a bounded l
   sparql   the same bound query texts as GET /sparql (SPARQL results JSON / Turtle)
   oxigraph the same texts to oxigraph's /query, same Accept
   pages    linked-data pages (HTML) of places, ties, events, people and sources
+  pictures the pictures those pages name (a city's map and ties timeline, a tie's timeline:
+           /pictures/…svg, each a request of its own that the browser makes after the page)
 
 The heavy stored queries (whole-graph answers of more than --heavy-rows rows or triples:
 `most-connected`, `status-on`, `twinned-with` on the world build) take seconds each, for
 Oxigraph too; they are sent separately (api-heavy, sparql-heavy, oxigraph-heavy,
 --heavy-requests per cell) so they neither drown the everyday mix nor take an hour.
 
-Before the measured cells every request is sent once: that pass over the pages is reported as
+Before the measured cells every request is sent once: the landing page first (the process's
+own start: templates, the stored-query catalogue), then every page at concurrency 8, reported as
 `pages-first`, each page's first visit (rendered from the graph, then kept by the server; the
-`pages` cells after it are repeat visits). The server's resident memory (VmRSS) is read after
-that warm-up and after every cell, so warming up and growing can be told apart.
+`pages` cells after it are repeat visits), then every picture those pages name at concurrency 8,
+reported as `pictures-first`. `--first-only` stops there (and starts no Oxigraph): the quick run
+to compare first visits with `--workers 1` and `--workers 2`. With more than one worker, each
+has its own kept pages, and a worker's first request for a page it has not rendered is a first
+visit even if the other worker has it. The server's resident memory (VmRSS) is read after that
+warm-up and after every cell, so warming up and growing can be told apart.
 
 It prints Markdown tables (requests, errors, req/s, p50 and p95 ms), the ratio of our /sparql
 throughput to Oxigraph's at each concurrency, the memory series, and the load average.
@@ -26,6 +33,7 @@ Client and servers share the machine: compare ratios within one run, not absolut
 
     python benchmarks/serve.py --scope nanjing --requests 200
     python benchmarks/serve.py --scope all                    # 10,000 requests or more in all
+    python benchmarks/serve.py --scope all --first-only --workers 2   # first visits only, two worker processes
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import contextlib
 import os
 import platform
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -154,8 +163,9 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: int) -> dict:
-    """Send every request with at most `concurrency` in flight; latencies, errors and their statuses."""
+async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: int, bodies: dict | None = None) -> dict:
+    """Send every request with at most `concurrency` in flight; latencies, errors and their statuses.
+    With `bodies`, each answer's body is kept there by path."""
     latencies: list[float] = []
     failures: Counter = Counter()
     queue = list(reversed(requests))
@@ -168,7 +178,9 @@ async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: i
             target = path + ("?" + urllib.parse.urlencode(params) if params else "")
             t0 = time.perf_counter()
             try:
-                status, _body = await asyncio.wait_for(conn.get(target, headers), 600)
+                status, body = await asyncio.wait_for(conn.get(target, headers), 600)
+                if bodies is not None:
+                    bodies[path] = body
                 if status != 200:
                     failures[f"{status} {path}"] += 1
             except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as err:
@@ -189,24 +201,33 @@ def cycle(items: list, n: int) -> list:
     return [items[i % len(items)] for i in range(n)]
 
 
-def start_servers(args, tmp: Path, nq: Path, logs: contextlib.ExitStack, procs: list) -> tuple[subprocess.Popen, str, str]:
-    """Oxigraph's server and ours (both appended to `procs`, to be stopped); ours, our URL, Oxigraph's URL."""
+def start_oxigraph(tmp: Path, nq: Path, logs: contextlib.ExitStack, procs: list) -> str:
+    """Oxigraph's server over the same quads (appended to `procs`, to be stopped): its URL."""
     exe_ox = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     subprocess.run([exe_ox, "load", "--location", str(tmp / "ox"), "--file", str(nq)], check=True, capture_output=True)
-    ox_port, our_port = free_port(), free_port()
+    ox_port = free_port()
     ox_log = logs.enter_context(open(tmp / "oxigraph.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
-    our_log = logs.enter_context(open(tmp / "serve.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
     oxi = subprocess.Popen([exe_ox, "serve", "--location", str(tmp / "ox"), "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"],
                            stdout=ox_log, stderr=subprocess.STDOUT)
     procs.append(oxi)
+    wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi, "oxigraph serve")
+    return f"http://127.0.0.1:{ox_port}"
+
+
+def start_servers(args, tmp: Path, nq: Path | None, logs: contextlib.ExitStack, procs: list) -> tuple[subprocess.Popen, str, str]:
+    """Oxigraph's server (unless `nq` is None) and ours (both appended to `procs`, to be stopped); ours, our URL, Oxigraph's URL."""
+    ox_url = start_oxigraph(tmp, nq, logs, procs) if nq is not None else ""
+    our_port = free_port()
+    our_log = logs.enter_context(open(tmp / "serve.log", "wb"))  # noqa: SIM115 - closed by the ExitStack
     ours = subprocess.Popen([str(Path(sys.executable).with_name("citygraph")), "serve", "--scope", args.scope, "--port", str(our_port),
                              "--max-rows", "1000000", "--timeout", "120", "--queue", "1000", "--queue-wait", "600",
                              "--workers", str(args.workers)],
                             stdout=our_log, stderr=subprocess.STDOUT, env=os.environ)
     procs.append(ours)
-    wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi, "oxigraph serve")
     wait_for(f"http://127.0.0.1:{our_port}/health", ours, "citygraph serve")
-    return ours, f"http://127.0.0.1:{our_port}", f"http://127.0.0.1:{ox_port}"
+    if args.workers > 1:
+        time.sleep(5)  # /health answered from one worker; let the others finish starting (store, catalogue) too
+    return ours, f"http://127.0.0.1:{our_port}", ox_url
 
 
 def server_rss(proc: subprocess.Popen) -> int:
@@ -216,23 +237,43 @@ def server_rss(proc: subprocess.Popen) -> int:
     return sum(rss_kb(p) for p in pids)
 
 
+def html_get(paths: list[str]) -> list[tuple[str, dict, dict]]:
+    return [(p, {}, {"Accept": "text/html"}) for p in paths]
+
+
 def cells_of(mix, pages, ours_url: str, ox_url: str) -> dict[str, tuple[str, list]]:
     def stored(subset):
         return {"api": (ours_url, [(f"/api/queries/{name}", values, {"Accept": accept}) for name, values, _t, accept, _n in subset]),
                 "sparql": (ours_url, [("/sparql", {"query": text}, {"Accept": accept}) for _n, _v, text, accept, _s in subset]),
                 "oxigraph": (ox_url, [("/query", {"query": text}, {"Accept": accept}) for _n, _v, text, accept, _s in subset])}
     light, heavy = stored(mix["light"]), stored(mix["heavy"])
-    return light | {"pages": (ours_url, [(p, {}, {"Accept": "text/html"}) for p in pages])} | {k + "-heavy": v for k, v in heavy.items() if mix["heavy"]}
+    return light | {"pages": (ours_url, html_get(pages))} | {k + "-heavy": v for k, v in heavy.items() if mix["heavy"]}
+
+
+def first_visits(cells: dict, table: list) -> None:
+    """The process's start (the landing page), then every page's first visit, then every picture's they name: at concurrency 8.
+    Adds the `pictures` mix (the pictures the pages name) to `cells`."""
+    base = cells["pages"][0]
+    table.append(("start (landing page)", 1, asyncio.run(load(html_get(["/"]), base, 1))))  # templates, catalogue
+    bodies: dict[str, bytes] = {}
+    table.append(("pages-first", 8, asyncio.run(load(cells["pages"][1], base, 8, bodies))))  # every page's first visit
+    named = list(dict.fromkeys(url.decode() for body in bodies.values() for url in re.findall(rb'<figure class="picture" id="[^"]*" data-picture="([^"]+)"', body)))
+    cells["pictures"] = (base, html_get([u for u in named if not u.endswith(("/growth.svg", "/world.svg"))]))
+    if cells["pictures"][1]:  # none from a server whose pages draw their pictures inline
+        table.append(("pictures-first", 8, asyncio.run(load(cells["pictures"][1], base, 8))))
+    else:
+        del cells["pictures"]
 
 
 def run_cells(args, levels: list[int], cells: dict, ours: subprocess.Popen) -> tuple[list, list]:
-    table, memory = [], []
-    base = cells["pages"][0]
-    asyncio.run(load([("/", {}, {"Accept": "text/html"})], base, 1))  # the process's own start (templates, catalogue, world pictures)
-    first = asyncio.run(load(cells["pages"][1], base, 8))  # every page's first visit
-    table.append(("pages-first", 8, first))
+    table: list = []
+    memory: list = []
+    first_visits(cells, table)
+    if args.first_only:
+        memory.append(("after the first visits", server_rss(ours)))
+        return table, memory
     for name, (base, reqs) in cells.items():  # warm up: every other request once
-        if name != "pages":
+        if name not in ("pages", "pictures"):
             asyncio.run(load(reqs, base, 1 if name.endswith("-heavy") else 4))
     memory.append(("after warm-up", server_rss(ours)))
     for c in levels:
@@ -261,9 +302,10 @@ def report(args, quads: int, mix: dict, pages: list, table: list, memory: list, 
     for name, c, r in table:
         print(f"| {name} | {c} | {r['n']:,} | {r['errors']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} |")
     rps = {(name, c): r["rps"] for name, c, r in table}
-    print("\n/sparql throughput as a share of oxigraph serve's: "
-          + ", ".join(f"c={c}: {rps[('sparql', c)] / rps[('oxigraph', c)]:.0%}" for c in levels)
-          + "".join(f"; heavy c={c}: {rps[('sparql-heavy', c)] / rps[('oxigraph-heavy', c)]:.0%}" for c in levels if ("sparql-heavy", c) in rps))
+    if levels:
+        print("\n/sparql throughput as a share of oxigraph serve's: "
+              + ", ".join(f"c={c}: {rps[('sparql', c)] / rps[('oxigraph', c)]:.0%}" for c in levels)
+              + "".join(f"; heavy c={c}: {rps[('sparql-heavy', c)] / rps[('oxigraph-heavy', c)]:.0%}" for c in levels if ("sparql-heavy", c) in rps))
     total = sum(r["n"] for _n, _c, r in table)
     errors = sum(r["errors"] for _n, _c, r in table)
     start, end, peak = memory[0][1], memory[-1][1], max(kb for _w, kb in memory)
@@ -282,19 +324,22 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=100, help="distinct pages in the page mix")
     ap.add_argument("--concurrency", default="1,8,32")
     ap.add_argument("--workers", type=int, default=1, help="citygraph serve --workers")
+    ap.add_argument("--first-only", action="store_true", help="only the process's start and the first visits of pages and pictures")
     args = ap.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     loads = [os.getloadavg()[0]]
 
     print(f"building or opening the {args.scope} graph …", file=sys.stderr)
     store = cache.built_store(args.scope, progress=lambda m: print("  " + m, file=sys.stderr))
-    stored = stored_mix(store)
+    stored = [] if args.first_only else stored_mix(store)
     mix = {"light": [m for m in stored if m[4] <= args.heavy_rows],
            "heavy": [m for m in stored if m[4] > args.heavy_rows] if args.heavy_requests else []}
     pages = page_paths(store, args.pages)
     tmp = Path(tempfile.mkdtemp(prefix="citygraph-bench-serve-"))
-    nq = tmp / "data.nq"
-    store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
+    nq: Path | None = None
+    if not args.first_only:  # Oxigraph is compared on the query mixes only
+        nq = tmp / "data.nq"
+        store.dump(output=str(nq), format=ox.RdfFormat.N_QUADS)
     quads = len(store)
     del store
 

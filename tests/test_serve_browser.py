@@ -50,6 +50,36 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def browser_without_js(tmp_path_factory):
+    """The same browser with JavaScript switched off: the pages' <noscript> content is shown."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile-nojs')}"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def shown_pictures(driver, count: int) -> list:
+    """The page's pictures once our script has put them inline: each slot scrolled into view (the
+    ones below the fold are asked for when they come near), then `count` inline <svg> waited for."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    for slot in driver.find_elements(By.CSS_SELECTOR, "figure.picture[data-picture]"):
+        driver.execute_script("arguments[0].scrollIntoView()", slot)
+    WebDriverWait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "figure.picture[data-shown] > svg")) >= count)
+    driver.execute_script("window.scrollTo(0, 0)")
+    return driver.find_elements(By.CSS_SELECTOR, "figure.picture > svg")
+
+
 def check_page(driver, served: str, shots: Path, name: str) -> None:
     """Screenshot, then basic accessibility and no request off 127.0.0.1."""
     from selenium.webdriver.common.by import By
@@ -73,7 +103,7 @@ def test_landing_page(browser, served, shots):
     browser.get(served + "/")
     assert "knowledge graph of city diplomacy" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "#downloads a[href='/download/citygraph.trig']")
-    shown = browser.find_elements(By.CSS_SELECTOR, "figure.picture > svg")  # the world growth chart and map
+    shown = shown_pictures(browser, 2)  # the world growth chart and map, each its own request, inline
     assert [svg.get_attribute("aria-labelledby").split()[0] for svg in shown] == ["cg-growth-title", "cg-world-title"]
     assert all(svg.rect["width"] > 300 and svg.rect["height"] > 150 for svg in shown)
     check_page(browser, served, shots, "landing")
@@ -96,15 +126,35 @@ def test_nanjing_map_marks_each_curated_partner(browser, served, shots):
     browser.get(served + "/id/place/Q16666")
     tied = {a.get_attribute("href").rsplit("/", 1)[1] for a in browser.find_elements(By.CSS_SELECTOR, "#partners td.partner a")}
     assert len(tied) == 20  # the curated partners, as the page's own table lists them
+    assert [svg.get_attribute("aria-labelledby").split()[0] for svg in shown_pictures(browser, 2)] == ["cg-map-title", "cg-ties-title"]
     marks = browser.find_elements(By.CSS_SELECTOR, "figure.picture svg a.mark.partner")
     assert {m.get_attribute("data-qid") for m in marks} == tied and len(marks) == 20
     for mark in marks:  # drawn, inside the map, with a size on screen
         box = mark.rect
         assert box["width"] > 0 and box["height"] > 0, mark.get_attribute("data-qid")
+    check_page(browser, served, shots, "nanjing-pictures")
     nagoya = next(m for m in marks if m.get_attribute("data-qid") == "Q11751")
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", nagoya)
     assert browser.current_url == served + "/id/place/Q11751"  # a click stays on this server
     assert browser.find_element(By.TAG_NAME, "h1").text == "Nagoya"
+
+
+def test_without_javascript_the_pictures_are_images(browser_without_js, served, shots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser_without_js
+    driver.get(served + "/id/place/Q16666")
+    assert not driver.find_elements(By.CSS_SELECTOR, "figure.picture > svg")  # nothing inlined: the page's script did not run
+    images = driver.find_elements(By.CSS_SELECTOR, "figure.picture img")
+    assert [img.get_attribute("src") for img in images] == [served + "/pictures/id/place/Q16666/map.svg",
+                                                            served + "/pictures/id/place/Q16666/ties.svg"]
+    for img in images:  # loaded and drawn: no broken image
+        driver.execute_script("arguments[0].scrollIntoView()", img)
+        WebDriverWait(driver, 30).until(lambda d, img=img: d.execute_script("return arguments[0].complete", img))
+        assert driver.execute_script("return arguments[0].naturalWidth", img) > 300, img.get_attribute("src")
+        assert img.get_attribute("alt").startswith(("Map: Nanjing", "Timeline: the ties of Nanjing"))
+    check_page(driver, served, shots, "nanjing-without-javascript")
 
 
 def test_nagoya_nanjing_shows_the_2012_suspension(browser, served, shots):
@@ -152,6 +202,7 @@ def test_hostile_labels_do_not_run(browser, request, tmp_path_factory, shots):
         browser.get(tight + path)
         assert browser.execute_script("return window.citygraphPwned === undefined"), path
     browser.get(tight + "/id/place/Q16666")  # the map names a partner labelled with markup (evil-labels.ttl)
+    shown_pictures(browser, 2)
     evil = browser.find_element(By.CSS_SELECTOR, "figure.picture svg a.mark.partner[data-tie$='test-script-label']")
     assert evil.find_element(By.TAG_NAME, "title").get_attribute("textContent").startswith("<script>alert(1)</script>")
     assert browser.execute_script("return document.querySelectorAll('figure.picture script, figure.picture img').length") == 0

@@ -186,14 +186,25 @@ def test_search_finds_places_and_people(http):
 # --- pictures in the pages ----------------------------------------------------------------
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-FIGURE = re.compile(r'<figure class="picture">(.*?)</figure>', re.S)
+FIGURE = re.compile(r'<figure class="picture"[^>]*>.*?</figure>', re.S)
+SLOT = re.compile(r'<figure class="picture" id="[a-z-]+-slot" data-picture="([^"]+)">\s*<noscript><img src="([^"]+)" alt="[^"]+"></noscript>')
 
 
-def figures(page: str) -> dict[str, ET.Element]:
-    """The page's inline pictures, parsed as XML, by the id of their <svg>'s title prefix."""
+def slots(page: str) -> list[str]:
+    """The addresses of the page's pictures: each slot names one, and its <noscript> <img> the same."""
+    found = SLOT.findall(page)
+    assert len(found) == len(FIGURE.findall(page)) and all(url == img for url, img in found)
+    return [url for url, _img in found]
+
+
+def figures(http, page: str) -> dict[str, ET.Element]:
+    """The page's pictures as the browser gets them (each its own request, image/svg+xml), parsed as XML,
+    by the id prefix of their <svg>'s title."""
     out = {}
-    for svg in FIGURE.findall(page):
-        root = ET.fromstring(svg)
+    for url in slots(page):
+        resp = http.get(url)
+        assert resp.status_code == 200 and resp.headers["content-type"] == "image/svg+xml", (url, resp.status_code)
+        root = ET.fromstring(resp.content)
         assert root.tag == SVG_NS + "svg"
         out[root.attrib["aria-labelledby"].split()[0].removesuffix("-title")] = root
     return out
@@ -220,7 +231,7 @@ def api_rows(http, name: str, **params) -> list[dict]:
 def test_city_page_maps_each_curated_partner(http):
     expected = {row["partner"].rsplit("/", 1)[1] for row in api_rows(http, "partners", city="place:Q16666")}
     assert len(expected) == 20
-    pictures = figures(http.get("/id/place/Q16666").text)
+    pictures = figures(http, http.get("/id/place/Q16666").text)
     assert set(pictures) == {"cg-map", "cg-ties"}
     partners = marks(pictures["cg-map"], "partner")
     assert sorted(m.attrib["data-qid"] for m in partners) == sorted(expected)
@@ -235,7 +246,7 @@ def test_tie_page_timeline_marks_each_dated_event(http):
     events = api_rows(http, "history", tie="partnership:Q11751-Q16666")
     dated = {row["event"] for row in events if "date" in row}
     assert TIE.replace("partnership", "event") + "-suspension-2012-02-21" in dated
-    pictures = figures(http.get("/id/partnership/Q11751-Q16666").text)
+    pictures = figures(http, http.get("/id/partnership/Q11751-Q16666").text)
     assert set(pictures) == {"cg-timeline"}
     drawn = [m.attrib["data-event"] for m in pictures["cg-timeline"].iter() if "data-event" in m.attrib]
     assert len(drawn) == len(set(drawn)) and set(drawn) == dated
@@ -245,7 +256,7 @@ def test_tie_page_timeline_marks_each_dated_event(http):
 
 def test_landing_page_shows_growth_and_world_map(http):
     first = http.get("/")
-    pictures = figures(first.text)
+    pictures = figures(http, first.text)
     assert set(pictures) == {"cg-growth", "cg-world"}
     ties = int(http.get("/sparql", params={"query": "PREFIX cg: <https://w3id.org/citygraph/ontology#> "
                                                     "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a cg:Partnership }"},
@@ -256,7 +267,23 @@ def test_landing_page_shows_growth_and_world_map(http):
     assert marks(pictures["cg-growth"], "bar")
     hubs = {m.attrib["data-qid"] for m in marks(pictures["cg-world"], "hub")}
     assert "Q16666" in hubs
-    assert http.get("/").text == first.text  # drawn once per process, the same bytes after
+    assert http.get("/").text == first.text
+    again = figures(http, first.text)  # drawn once per process, the same bytes after
+    assert {k: ET.tostring(v) for k, v in again.items()} == {k: ET.tostring(v) for k, v in pictures.items()}
+
+
+def test_a_picture_is_its_own_resource_with_an_etag(http):
+    """The no-JavaScript fallback's address answers as SVG; revalidation gets 304; HEAD and GET only."""
+    url = slots(http.get("/id/place/Q16666").text)[0]
+    assert url == "/pictures/id/place/Q16666/map.svg"
+    first = http.get(url)
+    assert first.status_code == 200 and first.headers["content-type"] == "image/svg+xml" and first.content.startswith(b"<?xml")
+    again = http.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    head = http.head(url)
+    assert head.status_code == 200 and int(head.headers["content-length"]) == len(first.content)
+    assert http.post(url).status_code == 405
+    assert http.get("/pictures/id/person/takashi-kawamura/map.svg").status_code == 404
 
 
 # --- API and OpenAPI -----------------------------------------------------------------------
@@ -393,13 +420,14 @@ def test_endpoint_mode_gives_the_same_pages(http, served_over_oxigraph, path):
             here = http.get(path, headers={"Accept": accept})
             there = remote.get(path, headers={"Accept": accept})
             assert there.status_code == 200, there.text
-            if accept == "text/html" and figures(here.text):  # no local store there: a note instead of pictures
-                assert not figures(there.text) and NO_STORE_NOTE in there.text and NO_STORE_NOTE not in here.text
+            if accept == "text/html" and slots(here.text):  # no local store there: a note instead of pictures
+                assert not slots(there.text) and NO_STORE_NOTE in there.text and NO_STORE_NOTE not in here.text
+                assert remote.get(slots(here.text)[0]).status_code == 404
                 assert without_pictures(there.text) == without_pictures(here.text), path
             else:
                 assert there.text == here.text, (path, accept)
         landing = remote.get("/").text
-        assert not figures(landing) and NO_STORE_NOTE in landing
+        assert not slots(landing) and NO_STORE_NOTE in landing
         api_here = http.get("/api/queries/partners", params={"format": "csv"}).text
         assert remote.get("/api/queries/partners", params={"format": "csv"}).text == api_here
         assert remote.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403

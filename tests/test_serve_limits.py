@@ -92,7 +92,10 @@ def test_hostile_labels_render_as_text(tight):
         assert "</script><script>" not in page, path
     nanjing = httpx.get(tight + "/id/place/Q16666", timeout=60).text
     assert "<script>alert(" not in nanjing
-    svg = ET.fromstring(nanjing.split('<figure class="picture">', 1)[1].split("</figure>", 1)[0])
+    picture = httpx.get(tight + "/pictures/id/place/Q16666/map.svg", timeout=60)  # the map the page names, its own request
+    assert 'data-picture="/pictures/id/place/Q16666/map.svg"' in nanjing and picture.headers["content-type"] == "image/svg+xml"
+    assert b"<script" not in picture.content and b"<img" not in picture.content
+    svg = ET.fromstring(picture.content)
     evil = [a for a in svg.iter(SVG + "a") if "partner" in a.attrib.get("class", "") and a.attrib["data-tie"].endswith("test-script-label")]
     assert len(evil) == 1 and evil[0].findtext(SVG + "title", "").startswith("<script>alert(1)</script>")  # on the map, as text
     person = httpx.get(tight + "/id/person/xss-test", timeout=60).text

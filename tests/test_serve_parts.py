@@ -14,9 +14,8 @@ from citygraph.errors import BadInput
 from citygraph.query.catalogue import catalogue
 from citygraph.serve.api import openapi
 from citygraph.serve.http import media
-from citygraph.serve.http.backend import LocalBackend, ReadOnly, RemoteBackend, query_form
+from citygraph.serve.http.backend import LocalBackend, ReadOnly, query_form
 from citygraph.serve.http.limits import Busy, Gate, Limits, TimedOut
-from citygraph.serve.pages import figures
 from citygraph.serve.pages.render import script_json, term_html
 from citygraph.serve.site import Site
 
@@ -176,33 +175,3 @@ def test_cli_refuses_bad_options_before_any_work(cli, tmp_path):
     assert taken.exit_code == 2 and "cannot listen there" in taken.stderr and "choose another port" in taken.stderr
 
 
-# --- pictures in the pages ----------------------------------------------------------------
-
-def test_picture_is_inlined_without_its_xml_declaration():
-    svg = b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>&lt;script&gt;</title></svg>\n'
-    assert figures.inline(svg) == '<svg xmlns="http://www.w3.org/2000/svg"><title>&lt;script&gt;</title></svg>'
-
-
-def test_pictures_over_an_endpoint_are_a_note_and_no_request():
-    site = Site(backend=RemoteBackend(endpoint="http://127.0.0.1:9/sparql"))  # nothing listens: asking would fail
-    city = asyncio.run(figures.for_page(site, "https://w3id.org/citygraph/id/place/Q16666", city=True, tie=False))
-    assert city.svgs == [] and city.note == figures.NO_STORE
-    assert asyncio.run(figures.for_landing(site)).note == figures.NO_STORE
-    other = asyncio.run(figures.for_page(site, "https://w3id.org/citygraph/id/person/x", city=False, tie=False))
-    assert other.svgs == [] and other.note is None
-
-
-def test_a_place_that_cannot_be_drawn_gives_no_picture_not_an_error():
-    store = ox.Store()  # an empty graph: the place is unknown to the pictures
-    site = Site(backend=LocalBackend(store=store))
-    shown = asyncio.run(figures.for_page(site, "https://w3id.org/citygraph/id/place/Q16666", city=True, tie=False))
-    assert shown.svgs == [] and shown.note is None
-
-
-def test_world_pictures_are_drawn_once_per_site():
-    site = Site(backend=LocalBackend(store=ox.Store()))
-    first = asyncio.run(figures.for_landing(site))
-    assert [svg[:4] for svg in first.svgs] == ["<svg", "<svg"] and first.note is None
-    assert asyncio.run(figures.for_landing(site)).svgs is first.svgs  # kept, not drawn again
-    other = Site(backend=LocalBackend(store=ox.Store()))
-    assert asyncio.run(figures.for_landing(other)).svgs is not first.svgs  # another site (another store) draws its own

@@ -8,6 +8,8 @@
     /dataset, /dataset/{file}, /graph/…       the dataset, its files and named graphs, from its VoID/DCAT record
     /void.ttl, /.well-known/void              the record itself (the build's void.ttl, byte for byte)
     /search?q=              find things by any label
+    /pictures/…             the pages' pictures as SVG: /pictures/<page path>/map.svg, ties.svg, timeline.svg;
+                            /pictures/growth.svg, /pictures/world.svg (serve/pages/figures.py)
     /download/{name}        the build's dumps (and the files of its pictures/ folder)
     /health                 for load balancers
     /static/…               the pages' own CSS, JS and images (nothing from a CDN)
@@ -35,9 +37,10 @@ from ..errors import CitygraphError
 from . import api
 from .http import sparql
 from .http.responses import json_error, plain_error
-from .pages import dataset, landing, pages, querypage
+from .pages import dataset, figures, landing, pages, querypage
 from .pages import facts as page_facts
 from .pages.landing import NoSuchFile
+from .pages.render import environment
 from .site import Site
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -114,6 +117,7 @@ def routes() -> list:
         Route("/openapi.json", api.openapi_json, methods=page),
         Route("/search", pages.search, methods=page),
         Route("/health", health, methods=page),
+        Route(figures.ROOT + "/{rest:path}", figures.picture, methods=page),
         Route("/download/", downloads_folder, methods=page),
         Route("/download/{name}", landing.download, methods=page),
         Route("/download/{name:path}", dataset.download_part, methods=page),
@@ -140,9 +144,19 @@ async def _lifespan(app: Starlette):
     # page. In this thread: the SPARQL parser it uses (rdflib's, on pyparsing) is not thread-safe,
     # and pages parse on this thread too. A faulty catalogue is reported by the page that needs it.
     _read_catalogue()
+    _compile_templates()
+    await figures.warm(site)  # the world pictures, drawn once per process before the first visitor asks
     yield
     if site.gate is not None:
         site.gate.close()
+
+
+def _compile_templates() -> None:
+    """Compile every page template before the first request (resource.html alone takes tens of ms),
+    so the first visitor of each kind of page does not wait for it."""
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
 
 
 def _read_catalogue() -> None:

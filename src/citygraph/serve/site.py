@@ -31,7 +31,7 @@ class Site:
     add: list[str] = field(default_factory=list)
     gate: Gate | None = None
     record: Any = field(default=None, repr=False, compare=False)  # (version of --dumps, the dataset's record): serve/record.py
-    drawn: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)  # pictures kept (serve/pages/figures.py)
+    drawn: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # the world pictures, drawn once (serve/pages/figures.py)
     kept: Kept | None = field(default=None, repr=False, compare=False)  # rendered pages; None: render every time
     trimmer: Trimmer = field(default_factory=Trimmer, repr=False, compare=False)  # frees large answers' memory (serve/memory.py)
 

@@ -104,9 +104,9 @@ async def render_landing(site: Site, root: str, files: list[dict]) -> str:
     counts = await F.graph_counts(site.ask)
     licence = await licence_of(site)
     downloads = [d | {"url": root.rstrip("/") + d["url"]} for d in files]
-    shown = await figures.for_landing(site)
+    shown = figures.for_landing(site)
     citation = f"The citygraph developers, citygraph: the knowledge graph of city diplomacy, version {__version__}, https://w3id.org/citygraph"
     return render("landing.html", title=TITLE, description=DESCRIPTION, counts=counts, downloads=files, licence=licence,
-                  citation=citation, source=site.source, picture_svg=shown.svgs, picture_note=shown.note,
+                  citation=citation, source=site.source, pictures=shown.slots, picture_note=shown.note,
                   present=lambda name: any(g.endswith("graph/" + name) for g, _n in counts),
                   schema=(await record_of(site)).schema or schemaorg.dataset(TITLE, DESCRIPTION, root, licence, downloads))

@@ -63,9 +63,11 @@ async def render_resource(site: Site, path: str, fmt: media.Format) -> str | Non
         return fmt.writer(Result(form="CONSTRUCT", triples=facts.triples))
     if facts.kind() == "ontology" and path == "/ontology":
         facts.extra["terms"] = await F.ontology_terms(site.ask)
-    partners = facts.extra.get("partners")
-    shown = await figures.for_page(site, iri, city=bool(partners is not None and partners.rows), tie="history" in facts.extra)
-    return render("resource.html", **page_context(site, facts, path), picture_svg=shown.svgs, picture_note=shown.note)
+    partners, history = facts.extra.get("partners"), facts.extra.get("history")
+    # the pictures are requests of their own (serve/pages/figures.py): the page names them
+    shown = figures.for_page(site, path, facts.label(), city=bool(partners is not None and partners.rows), located=facts.wkt is not None,
+                             tie=bool(history is not None and history.rows))
+    return render("resource.html", **page_context(site, facts, path), pictures=shown.slots, picture_note=shown.note)
 
 
 def page_context(site: Site, facts: F.Facts, path: str) -> dict:

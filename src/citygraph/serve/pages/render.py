@@ -45,13 +45,21 @@ def script_json(data) -> Markup:
     return Markup(text)
 
 
+def _esc(text: str) -> str:
+    """`text` HTML-escaped, as a plain str (a Markup would escape the literal HTML it is added to)."""
+    return str(escape(text))
+
+
 def term_html(term, labels: dict[str, str], href) -> Markup:
     """A term for people: an IRI as a link with its label; a literal as text (language, type noted)."""
     if term is None:
         return Markup("")
+    # built by concatenating escaped parts: a page shows hundreds of terms, and Markup.format
+    # (string.Formatter) cost more than the rest of the template together
     if isinstance(term, ox.NamedNode):
-        text = labels.get(term.value) or shorten(term.value)
-        return Markup('<a href="{}" title="{}">{}</a>').format(href(term.value), term.value, text)
+        iri = term.value
+        text = labels.get(iri) or shorten(iri)
+        return Markup('<a href="' + _esc(href(iri)) + '" title="' + _esc(iri) + '">' + _esc(text) + "</a>")
     if isinstance(term, ox.Literal):
         note = ""
         if term.language:
@@ -61,6 +69,6 @@ def term_html(term, labels: dict[str, str], href) -> Markup:
             if term.datatype.value.startswith(XSD):
                 note = term.datatype.value[len(XSD):]
         if note:
-            return Markup('{} <span class="note">{}</span>').format(term.value, note)
+            return Markup(_esc(term.value) + ' <span class="note">' + _esc(note) + "</span>")
         return escape(term.value)
     return escape(str(term))
