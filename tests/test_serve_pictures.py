@@ -197,3 +197,31 @@ def test_pictures_asked_for_together_are_drawn_one_at_a_time_and_all_come(store)
     apart = get(Site(backend=LocalBackend(store=store)), *urls)
     for a, b in zip(answers, apart + apart, strict=True):
         assert a.status_code == 200 and a.content == b.content
+
+
+# --- the dataset's record, made in the background at start-up (serve/record.py `prepare`) -------
+
+def test_the_record_is_made_in_the_background_at_start_up(curated):
+    """Started as uvicorn starts it (the lifespan), with no request: the record appears by itself,
+    and the landing page and /void.ttl then serve that very record, not a second making."""
+    site = Site(backend=LocalBackend(store=curated.store))
+    app = create_app(site)
+
+    async def go():
+        async with app.router.lifespan_context(app):
+            assert site.record is None or site.record[1].void_ttl  # nothing asked yet
+            for _ in range(600):  # up to a minute on a busy machine
+                if site.record is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert site.record is not None, "the record was not made in the background"
+            made = site.record[1]
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+                void = await client.get("/void.ttl")
+                landing = await client.get("/", headers={"Accept": "text/html"})
+            assert site.record[1] is made  # served from the one made at start-up
+            return made, void, landing
+
+    made, void, landing = asyncio.run(go())
+    assert made.void_ttl and void.status_code == 200 and void.content == made.void_ttl
+    assert landing.status_code == 200 and "Dataset" in landing.text

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -34,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import CitygraphError
-from . import api
+from . import api, record
 from .http import sparql
 from .http.responses import json_error, plain_error
 from .pages import dataset, figures, landing, pages, querypage
@@ -146,7 +147,9 @@ async def _lifespan(app: Starlette):
     _read_catalogue()
     _compile_templates()
     await figures.warm(site)  # the world pictures, drawn once per process before the first visitor asks
+    making = asyncio.create_task(record.prepare(site))  # the dataset's record, in the background
     yield
+    making.cancel()
     if site.gate is not None:
         site.gate.close()
 

@@ -14,10 +14,11 @@ One record, never a second description that could drift from the build's:
 - over `--endpoint` with no `void.ttl` in `--dumps` there is no record (the description needs
   the built graph): `/void.ttl` says so with 404.
 
-The record is made on first use (the landing page, /void.ttl, /dataset, /graph/…),
-in a worker thread: not at start-up, so a server that is only asked for pages and queries never
-spends the few seconds it takes on the world build; and made again when a rebuild replaces the
-files of --dumps.
+The record is made in a worker thread, in the background once the server has started
+(`prepare`): the server answers at once, and the landing page's first visitor — the most
+visited page — finds the record ready instead of waiting the few seconds it takes on the world
+build (a visitor in those first seconds waits for the one making). It is made again when a
+rebuild replaces the files of --dumps.
 """
 
 from __future__ import annotations
@@ -151,3 +152,12 @@ async def record_of(site: Site) -> Record:
                     made.triples = [q.triple for q in ox.parse(made.void_ttl, format=ox.RdfFormat.TURTLE)]
                 site.record = (version, made)
     return site.record[1]
+
+
+async def prepare(site: Site) -> None:
+    """Make the record in the background after start-up. A failure is not reported here: the page
+    that needs the record makes it again and says what went wrong."""
+    try:
+        await record_of(site)
+    except Exception:  # noqa: BLE001 - reported by the request that needs the record
+        return
