@@ -264,8 +264,10 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
         lines = [key_line(k) for k in keys]
     else:
         lines = _inferred_lines(built.store, built.ontology_graphs, built.data_graphs)
-    # one N-Triples document, parsed by the engine: no Python Quad per triple
-    built.store.load("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=GRAPH_INFERRED)
+    # one N-Triples document, parsed by the engine: no Python Quad per triple; lenient (no IRI
+    # re-validation): every term in it was read from the store, which checked it on the way in
+    built.store.load("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=GRAPH_INFERRED,
+                     lenient=True)
     built.inferred_graph = target
     return len(lines)
 
