@@ -16,7 +16,8 @@ round joins only what the previous round added), with set operations that run in
   owlrl on the ontology, so one pass reaches them all).
 
 Which entailments are kept (materialise.is_useful) is asked once per predicate, or per predicate
-and object where the verdict depends on the object, through the `verdict` the caller passes.
+and object where the verdict depends on the object, through the `Keep` the caller passes; a class
+whose members are never kept (owl:Thing, prov:Entity …) is never filled.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pyoxigraph as ox
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TYPE = f"<{RDF_TYPE}>"
 Pairs = set[tuple[str, str]]
-Verdict = Callable[[str, str], bool]
+Verdict = Callable[[str, str], bool]  # (predicate, object), both N-Triples text -> keep?
 
 
 def nt(iri: str) -> str:

@@ -286,14 +286,19 @@ def agreed_country(city: City, curated: list, known_fault: str | None, match: Ca
     return match(city.country)
 
 
+def _nt(term: ox.NamedNode) -> str:
+    """An IRI's N-Triples text."""
+    return f"<{term.value}>"
+
+
 # N-Triples text of the terms every place, tie and claim uses
-_A, _LABEL, _ALT, _DERIVED = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(PROV.wasDerivedFrom)
-_QID, _WIKIDATA, _COUNTRY = str(CG.qid), str(CG.wikidata), str(CG.country)
-_CITY, _PLACE, _FORMAL, _KIND = str(CG.City), str(CG.Place), str(CG.FormalPartnership), str(CG.kind)
-_PARTY, _TWINNED, _CENTROID, _AS_WKT = str(CG.party), str(CG.twinnedWith), str(HAS_CENTROID), str(AS_WKT)
-_GEOMETRY, _WKT_TYPE = str(GEOMETRY), str(GEO.wktLiteral)
-_CLAIM, _DISCREPANCY, _ABOUT, _READING = str(CG.Claim), str(CG.Discrepancy), str(CG.about), str(CG.reading)
-_ADDRESS_COUNTRY, _CONTINENT, _RESOLUTION = str(SCHEMA.addressCountry), str(CG.continent), str(CG.resolution)
+_A, _LABEL, _ALT, _DERIVED = _nt(RDF.type), _nt(RDFS.label), _nt(SKOS.altLabel), _nt(PROV.wasDerivedFrom)
+_QID, _WIKIDATA, _COUNTRY = _nt(CG.qid), _nt(CG.wikidata), _nt(CG.country)
+_CITY, _PLACE, _FORMAL, _KIND = _nt(CG.City), _nt(CG.Place), _nt(CG.FormalPartnership), _nt(CG.kind)
+_PARTY, _TWINNED, _CENTROID, _AS_WKT = _nt(CG.party), _nt(CG.twinnedWith), _nt(HAS_CENTROID), _nt(AS_WKT)
+_GEOMETRY, _WKT_TYPE = _nt(GEOMETRY), _nt(GEO.wktLiteral)
+_CLAIM, _DISCREPANCY, _ABOUT, _READING = _nt(CG.Claim), _nt(CG.Discrepancy), _nt(CG.about), _nt(CG.reading)
+_ADDRESS_COUNTRY, _CONTINENT, _RESOLUTION = _nt(SCHEMA.addressCountry), _nt(CG.continent), _nt(CG.resolution)
 _KEPT_AS_CLAIM = _en("The bothness country is kept only as a claim of its source, never as cg:country; "
                      "the curated or documented reading stands.")
 
@@ -312,7 +317,7 @@ def world_lines(inputs: WorldInputs, curated: dict[str, list[tuple[str, list[str
     add = out.append
     src: dict[str, str] = {}
     for name, (local, title, origin, extracted) in SOURCES.items():
-        s = src[name] = str(SOURCE[local])
+        s = src[name] = _nt(SOURCE[local])
         add(f"{s} {_A} {CG.Source} .")
         add(f"{s} {_LABEL} {_en(title)} .")
         add(f"{s} {DCTERMS.source} <{origin}> .")
