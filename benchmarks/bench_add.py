@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from citygraph import cache
 from citygraph.build import extra_graph_name, load_sources
 from citygraph.load.rdfio import load_file
+from citygraph.reason import fixpoint, status
 from citygraph.reason import materialise as reason
-from citygraph.reason import status
 from citygraph.validate import report as validation
 
 ADD = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -72,8 +72,8 @@ def main() -> None:
         step("reuse: copy the cached base store into memory, add the file", copy)
         schema = reason.schema_for(built.store, built.ontology_graphs)
         graphs = built.ontology_graphs + built.data_graphs
-        step("reuse: read the asserted triples the rules read", lambda: reason._asserted_keys(
-            built.store, graphs, schema.rule_predicates | {reason.RDF_TYPE}))
+        step("reuse: read the asserted triples the rules read", lambda: fixpoint.asserted_pairs(
+            built.store, graphs, fixpoint.Rules.of(schema).read))
         inferred = ox.NamedNode(entry.manifest["inferred_graph"])
         step("reuse: read the cached closure (on disk) back as keys", lambda: [
             reason.key_of(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, inferred)])

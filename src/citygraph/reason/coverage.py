@@ -1,6 +1,6 @@
 """What the fast reasoner does not implement, found in the graphs it is asked to close.
 
-The fast reasoner (materialise.closure_keys) compiles the instance rules of a closed ontology:
+The fast reasoner (materialise.closure_lines, run by fixpoint.py) compiles the instance rules of a closed ontology:
 subclasses, sub-properties, domains, ranges, inverses, symmetric and transitive properties. It
 does not implement OWL 2 RL's equality rules (owl:sameAs, eq-*), the class-restriction rules
 (cls-*: someValuesFrom, allValuesFrom, hasValue, intersectionOf, unionOf, ...), property chains

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from ..errors import BadInput
 from ..load.rdfio import from_rdflib_triples, graph_to_ntriples, to_rdflib
 from ..namespaces import GRAPH_INFERRED, ID, OWL, RDF, RDFS, XSD
-from . import DEFAULT_REASONER, REASONERS, coverage, schema_cache
+from . import DEFAULT_REASONER, REASONERS, coverage, fixpoint, schema_cache
 
 if TYPE_CHECKING:
     import rdflib
@@ -185,12 +185,6 @@ class Schema:
     range: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     axioms: set[Key] = field(default_factory=set)  # useful entailments of the ontology alone
 
-    @property
-    def rule_predicates(self) -> set[str]:
-        """Predicates whose triples any rule reads."""
-        out = set(self.superprops) | set(self.inverse) | self.symmetric | self.transitive | set(self.domain) | set(self.range)
-        return out | {q for qs in self.superprops.values() for q in qs} | {q for qs in self.inverse.values() for q in qs}
-
 
 _SCHEMA_TABLES = {RDFS.subClassOf.value: "supers", RDFS.subPropertyOf.value: "superprops", RDFS.domain.value: "domain",
                   RDFS.range.value: "range"}
@@ -223,110 +217,37 @@ def _read_rule(schema: Schema, s: str, p: str, o: str) -> None:
         getattr(schema, _SCHEMA_TABLES[p])[s].add(o)
 
 
-def closure_keys(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list[Key]:
-    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint."""
-    asserted = _asserted_keys(store, graphs, schema.rule_predicates | {RDF_TYPE})
-    facts = _property_closure(asserted, schema)
-    types = _class_closure(facts, schema)
-    useful = _useful_filter()
-    out = [t for t in facts if t[1] != RDF_TYPE and t not in asserted and useful(*t)]
-    out += [(s, RDF_TYPE, c) for s, c in types if (s, RDF_TYPE, c) not in asserted and useful(s, RDF_TYPE, c)]
-    return out
+def closure_lines(store: ox.Store, graphs: Iterable[str], schema: Schema) -> list[str]:
+    """The useful instance-level entailments of `graphs` under `schema`'s rules, to a fixpoint, as
+    N-Triples lines (reason/fixpoint.py runs the rules on the terms' N-Triples text)."""
+    return fixpoint.entailed_lines(store, graphs, fixpoint.Rules.of(schema), _keep())
 
 
-def _asserted_keys(store: ox.Store, graphs: Iterable[str], predicates: set[str]) -> set[Key]:
-    """The triples of `graphs` whose predicate a rule reads."""
-    asserted: set[Key] = set()
-    for g in [ox.NamedNode(g) for g in graphs]:
-        for p in predicates:
-            for q in store.quads_for_pattern(None, ox.NamedNode(p), None, g):
-                asserted.add((_key(q.subject), p, _key(q.object)))
-    return asserted
+def _nt_term(text: str):
+    """The pyoxigraph term of one N-Triples term text."""
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    triple = next(iter(ox.parse(f"<{ID.probe.value}> <{ID.probe.value}> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
+    return triple.object
 
 
-def _property_closure(asserted: set[Key], schema: Schema) -> set[Key]:
-    """The property rules to a fixpoint: prp-spo1, prp-inv1/2, prp-symp, prp-trp."""
-    facts = set(asserted)
-    superprops = schema.superprops
-    # only facts whose predicate some property rule reads start a round (not rdf:type, nor
-    # predicates that only a domain or range rule reads)
-    active = {q for q, sups in superprops.items() if sups} | {q for q, invs in schema.inverse.items() if invs}
-    active |= schema.symmetric | schema.transitive
-    todo = [t for t in asserted if t[1] != RDF_TYPE and t[1] in active]
-    by_pred: dict[str, set[tuple]] = defaultdict(set)  # for the transitive join
-    for s, p, o in todo:
-        if p in schema.transitive:
-            by_pred[p].add((s, o))
-    while todo:
-        s, p, o = todo.pop()
-        entailed = [(s, sup, o) for sup in superprops.get(p, ())]
-        if isinstance(o, str):  # only an IRI can be a subject
-            entailed += _iri_object_rules(s, p, o, schema, by_pred)
-        for t in entailed:
-            if t not in facts:
-                facts.add(t)
-                if t[1] in active:
-                    todo.append(t)
-    return facts
-
-
-def _iri_object_rules(s: Term, p: str, o: str, schema: Schema, by_pred: dict[str, set[tuple]]) -> list[Key]:
-    """What prp-inv, prp-symp and prp-trp entail from (s p o) whose object is an IRI."""
-    out: list[Key] = [(o, inv, s) for inv in schema.inverse.get(p, ())]
-    if p in schema.symmetric:
-        out.append((o, p, s))
-    if p in schema.transitive:
-        pairs = by_pred[p]
-        pairs.add((s, o))
-        for s2, o2 in list(pairs):
-            if s2 == o:
-                out.append((s, p, o2))
-            if o2 == s:
-                out.append((s2, p, o))
-    return out
-
-
-def _class_closure(facts: set[Key], schema: Schema) -> set[tuple]:
-    """(resource, class) pairs: asserted types, prp-dom, prp-rng, then cax-sco over every type."""
-    types: set[tuple] = set()
-    domain = {p: tuple(cs) for p, cs in schema.domain.items() if cs}
-    range_ = {p: tuple(cs) for p, cs in schema.range.items() if cs}
-    add = types.add
-    for s, p, o in facts:
-        if p == RDF_TYPE:
-            if isinstance(o, str):
-                add((s, o))
-            continue
-        for c in domain.get(p, ()):
-            add((s, c))
-        if isinstance(o, str):
-            for c in range_.get(p, ()):
-                add((o, c))
-    supers = {c: tuple(ds) for c, ds in schema.supers.items() if ds}
-    # the superclasses are closed already: one pass reaches them all
-    types.update([(s, d) for s, c in types if c in supers for d in supers[c]])
-    return types
-
-
-def _useful_filter():
-    """is_useful for keys, asked once per predicate (and object, where its verdict can depend on
-    it) and once per subject namespace: the same filter as for every other reasoner."""
-    verdicts: dict[tuple, bool] = {}
+def _keep() -> fixpoint.Keep:
+    """is_useful for N-Triples terms, asked once per predicate (and object, where its verdict can
+    depend on it); the subject test is a prefix test: the same filter as for every other reasoner."""
+    verdicts: dict[tuple[str, str], bool] = {}
     probe = ID.probe
-    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {RDF_TYPE, OWL.equivalentClass.value}
+    blank = ox.BlankNode("probe")
 
-    def useful(s, p: str, o) -> bool:
-        if not isinstance(s, str) or s.startswith(_META_NAMESPACES):
-            return False
-        if p in _REFLEXIVE_IRIS and s == o:
-            return False
-        key = (p, o) if p in depends_on_object else (p, isinstance(o, ox.BlankNode))
-        v = verdicts.get(key)
+    def verdict(p: str, o: str) -> bool:
+        v = verdicts.get((p, o))
         if v is None:
-            v = verdicts[key] = is_useful(probe, ox.NamedNode(p), ox.NamedNode(o) if isinstance(o, str) else o)
+            obj = probe if o == "" else blank if o == "_:" else _nt_term(o)
+            v = verdicts[(p, o)] = is_useful(probe, ox.NamedNode(p[1:-1]), obj)
         return v
 
-    return useful
+    depends_on_object = _REFLEXIVE_IRIS | _SCHEMA_PROPS | {RDF_TYPE, OWL.equivalentClass.value}
+    return fixpoint.Keep(tuple(f"<{ns}" for ns in _META_NAMESPACES), verdict, frozenset(map(fixpoint.nt, depends_on_object)),
+                         frozenset(map(fixpoint.nt, _REFLEXIVE_IRIS)))
 
 
 def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
@@ -339,28 +260,26 @@ def materialise(built, reasoner: str = DEFAULT_REASONER) -> int:
     if built.store.contains_named_graph(GRAPH_INFERRED):
         built.store.remove_graph(GRAPH_INFERRED)
     if reasoner == "owlrl":
-        keys: Iterable[Key] = closure_owlrl(to_rdflib(built.store, built.ontology_graphs + built.data_graphs))
+        keys = closure_owlrl(to_rdflib(built.store, built.ontology_graphs + built.data_graphs))
+        lines = [key_line(k) for k in keys]
     else:
-        keys = _inferred_keys(built.store, built.ontology_graphs, built.data_graphs)
-    quads = _quads(keys, GRAPH_INFERRED)
-    built.store.extend(quads)
+        lines = _inferred_lines(built.store, built.ontology_graphs, built.data_graphs)
+    # one N-Triples document, parsed by the engine: no Python Quad per triple; lenient (no IRI
+    # re-validation): every term in it was read from the store, which checked it on the way in
+    built.store.load("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=GRAPH_INFERRED,
+                     lenient=True)
     built.inferred_graph = target
-    return len(quads)
+    return len(lines)
 
 
-def _quads(keys: Iterable[Key], graph: ox.NamedNode) -> list[ox.Quad]:
-    """Keys as quads in `graph`, one NamedNode object per IRI."""
-    nodes: dict[str, ox.NamedNode] = {}
+def key_line(k: Key) -> str:
+    """A key as an N-Triples line ("s p o .")."""
+    s, p, o = k
+    return f"{_nt(s)} <{p}> {_nt(o)} ."
 
-    def term(x):
-        if not isinstance(x, str):
-            return x
-        n = nodes.get(x)
-        if n is None:
-            n = nodes[x] = ox.NamedNode(x)
-        return n
 
-    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in keys]
+def _nt(x: Term) -> str:
+    return f"<{x}>" if isinstance(x, str) else str(x)
 
 
 def _covered_by(built) -> str:
@@ -404,19 +323,21 @@ def schema_for(store: ox.Store, ontology_graphs: list[str]) -> Schema:
 
 def inferred_fast(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> set[ox.Triple]:
     """The fast path: schema entailments (owlrl on the ontology) plus compiled instance rules."""
-    return {ox.Triple(*to_terms(k)) for k in _inferred_keys(store, ontology_graphs, data_graphs)}
+    doc = "\n".join(_inferred_lines(store, ontology_graphs, data_graphs)).encode("utf-8")
+    return {q.triple for q in ox.parse(doc, format=ox.RdfFormat.N_TRIPLES)}
 
 
-def _inferred_keys(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> list[Key]:
+def _inferred_lines(store: ox.Store, ontology_graphs: list[str], data_graphs: list[str]) -> list[str]:
     schema = schema_for(store, ontology_graphs)
     inputs = list(ontology_graphs) + list(data_graphs)
-    out = closure_keys(store, inputs, schema)
+    out = closure_lines(store, inputs, schema)
     seen = set(out)
     graphs = [ox.NamedNode(g) for g in inputs]
-    for k in schema.axioms:
-        if k not in seen and not _asserted_in(store, k, graphs):
-            out.append(k)
-            seen.add(k)
+    for k in sorted(schema.axioms, key=key_line):
+        line = key_line(k)
+        if line not in seen and not _asserted_in(store, k, graphs):
+            out.append(line)
+            seen.add(line)
     return out
 
 
