@@ -97,25 +97,140 @@ class StoreKeeper:
 
 
 def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
+    from ..io import forked
+
+    if not forked.available():  # not Linux, CITYGRAPH_SEQUENTIAL=1, or another thread runs
+        return _build_and_publish_sequentially(out, scope, extra, reasoner, enrichment, say, alignments, **release)
+    from ..build import build
+    from ..publish.outputs import write_release
+
+    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say, validate=False)
+    # Validation and the dumps only read the reasoned store: the dumps are written here while a
+    # forked second process validates its copy-on-write view of the store and then keeps it for
+    # queries; the new folder replaces --out only once the second process says it conforms.
+    aside = ValidationAside(built, scope, extra, reasoner, say)
+    try:
+        _enrich_and_align(built, enrichment, alignments, say)  # the second process's store stays without them
+        t0 = time.perf_counter()
+        say("writing dumps (validating and keeping the store for queries in a second process)")
+        folder = write_release(built, out, gate=aside.conforms, **release)
+        built.timings["dump"] = time.perf_counter() - t0 - aside.waited
+        aside.join()
+    except BaseException:
+        aside.kill()
+        raise
+    return built, folder
+
+
+def _enrich_and_align(built, enrichment, alignments, say) -> None:
+    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+        from ..link.enrich import default_path, load_into
+
+        say("loading the Wikidata enrichment")
+        load_into(built, Path(enrichment) if enrichment else default_path())
+    if alignments:  # into the dumps only: the store kept for queries is without them
+        from ..reason import alignment
+
+        say("materialising the alignments")
+        alignment.materialise(built)
+
+
+class ValidationAside:
+    """Validation, then keeping the store (cache.save_built), in a forked second process (io/forked.py).
+
+    `conforms(built, folder)` is the last writer of the dumps: it waits for the verdict and raises
+    ValidationFailed (exit 1, the usual report) before the new folder is swapped in, so a build
+    that does not conform leaves --out as it was. `join()` waits for the store to be kept.
+    """
+
+    def __init__(self, built, scope, extra, reasoner, say):
+        from ..io.forked import Forked
+
+        self.built, self.say, self.waited = built, say, 0.0
+        built.timings["validate"] = 0.0  # in the summary's order; the second process says how long it took
+        say("starting validation with SHACL in a second process")
+        self.child = Forked(lambda send: _validate_and_keep(built, scope, extra, reasoner, send))
+
+    def conforms(self, _built, _folder) -> None:
+        from ..validate.report import ValidationReport, raise_if_violations
+
+        t0 = time.perf_counter()
+        if not self.child.ready():
+            self.say("waiting for validation (second process)")
+        message = self.child.receive()
+        if message[0] == "failed":  # BadInput (unusable shapes) or an error of the checker
+            raise message[1]
+        _, conforms, results, took = message
+        self.built.report = ValidationReport(conforms=conforms, results=results)
+        self.built.timings["validate"] = took
+        self.waited = time.perf_counter() - t0
+        raise_if_violations(self.built.report)
+        self.say("writing void.ttl and SHA256SUMS")
+
+    def join(self) -> None:
+        from ..io.forked import ChildDied
+
+        if not self.child.ready():
+            self.say("waiting for the store to be kept for queries (second process)")
+        try:
+            _, took, error = self.child.receive()
+        except ChildDied as died:
+            took, error = 0.0, str(died)
+        self.child.wait()
+        self.built.timings["store"] = took
+        if error is not None:  # the dumps stand; only the next query pays for the store
+            click.echo(f"citygraph: warning: the build's store was not kept for queries ({error}); "
+                       "the next query rebuilds it", err=True)
+
+    def kill(self) -> None:
+        self.child.kill()
+
+
+def _validate_and_keep(built, scope, extra, reasoner, send) -> None:
+    """The second process: validate, send the verdict, then keep the store if it conforms."""
+    import pickle
+
+    from .. import cache
+    from ..serve.memory import MALLOC_TRIM
+    from ..validate import report as validation
+
+    t0 = time.perf_counter()
+    try:
+        report = validation.validate_built(built)
+    except Exception as err:  # raised again in the parent
+        try:
+            pickle.dumps(err)
+        except Exception:  # noqa: BLE001 — an exception that cannot travel: its text does
+            err = RuntimeError(f"validation failed in the second process: {err}")
+        send(("failed", err))
+        return
+    took = time.perf_counter() - t0
+    send(("report", report.conforms, report.results, took))
+    if report.violations:
+        return
+    built.report, built.timings["validate"] = report, took
+    if MALLOC_TRIM is not None:  # the checker's tables, freed: back to the system before the copy
+        MALLOC_TRIM(0)
+    t0 = time.perf_counter()
+    try:
+        cache.save_built(built, scope, extra, reasoner)
+        error = None
+    except Exception as err:  # noqa: BLE001 — reported by the parent as a warning
+        error = str(err) or type(err).__name__
+    send(("kept", time.perf_counter() - t0, error))
+
+
+def _build_and_publish_sequentially(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
     from ..build import build
     from ..publish.outputs import write_release
 
     built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-    # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
-    # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
+    # The build is the store `query`, `serve` and `link` open: saved beside the dumps in a thread,
+    # or first when the enrichment or the alignments follow (they change the store).
     keeper = StoreKeeper(built, scope, extra, reasoner)
-    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-        from ..link.enrich import default_path, load_into
-
+    if enrichment is not None or alignments:
         keeper.join()
-        say("loading the Wikidata enrichment")
-        load_into(built, Path(enrichment) if enrichment else default_path())
-    if alignments:  # into the dumps only: the store is kept (above) without them
-        from ..reason import alignment
-
-        keeper.join()
-        say("materialising the alignments")
-        alignment.materialise(built)
+    _enrich_and_align(built, enrichment, alignments, say)
     t0 = time.perf_counter()
     say("writing dumps (and keeping the store for queries)")
     folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/

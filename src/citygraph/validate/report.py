@@ -259,10 +259,17 @@ def content_only(store, content: list[str]) -> Iterator[bool]:
     """Set aside the store's other named graphs (shapes, alignments: a few hundred triples) while
     the data is checked, so the checker can match on the store's union of graphs, once per
     pattern, instead of once per content graph; they are put back afterwards, whatever happens.
-    Yields False (nothing set aside) when that cannot be done: a read-only store, or triples in
-    the default graph."""
+    Yields False (nothing set aside) when that cannot be done: a read-only store, triples in
+    the default graph, or another thread running, which could be reading the store (the checker
+    then matches graph by graph, without changing the store). `citygraph build` validates in a
+    forked process of its own (cli/cmd_build.py), where setting aside touches only its copy."""
+    import threading
+
     import pyoxigraph as ox
 
+    if threading.active_count() > 1:
+        yield False
+        return
     keep = set(content)
     others = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value in keep)]
     if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
