@@ -318,10 +318,12 @@ def _version() -> str:
     return __version__
 
 
-def save(built, path: Path, key: str | None = None, **meta) -> Path:
+def save(built, path: Path, key: str | None = None, before_manifest: Callable[[], None] | None = None, **meta) -> Path:
     """Write `built` (a BuiltGraph) as the entry `path`: a temporary folder, renamed into place.
 
     An existing entry at `path` is exchanged atomically for the new one (`--rebuild`).
+    `before_manifest` runs once the database is written: `citygraph build` waits there for the
+    validation running beside the copy (the manifest holds the verdict); if it raises, nothing is kept.
     """
     import shutil  # lazy: see the imports
 
@@ -337,6 +339,8 @@ def save(built, path: Path, key: str | None = None, **meta) -> Path:
         disk.optimize()
         del disk
         gc.collect()  # close the database before it is fingerprinted and moved
+        if before_manifest is not None:
+            before_manifest()
         manifest = manifest_for(built, key, files=fingerprint(tmp / STORE), **meta)
         with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=1, sort_keys=True)
@@ -503,11 +507,12 @@ def _build_uncached(scope, extra, reasoner, progress, why: str | None) -> ox.Sto
     return _build(scope, extra, reasoner, progress).store
 
 
-def save_built(built, scope: str, extra: Sequence[Path], reasoner: str) -> Path | None:
+def save_built(built, scope: str, extra: Sequence[Path], reasoner: str,
+               before_manifest: Callable[[], None] | None = None) -> Path | None:
     """`citygraph build`: leave the build where `query`, `serve` and `link` look for it.
 
     Skipped (None) when an intact entry for the same inputs exists; a warning when the cache
-    cannot be written (the dumps are still written).
+    cannot be written (the dumps are still written). `before_manifest`: see `save`.
     """
     extra = [Path(p) for p in extra]
     key = cache_key(scope, extra, reasoner)
@@ -522,7 +527,7 @@ def save_built(built, scope: str, extra: Sequence[Path], reasoner: str) -> Path 
         folder.mkdir(parents=True, exist_ok=True)
         with FolderLock(folder / LOCK, wait=True):
             _clean_strays(folder)
-            path = save(built, entry_path(key), key, scope=scope, reasoner=reasoner, add=[p.name for p in extra])
+            path = save(built, entry_path(key), key, before_manifest, scope=scope, reasoner=reasoner, add=[p.name for p in extra])
             _prune(path)
             return path
     except OSError as err:

@@ -64,134 +64,101 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment, alignme
     click.echo(summary(built, folder, severity))
 
 
-class StoreKeeper:
-    """cache.save_built in a background thread; `join()` waits for it and warns if it failed."""
-
-    def __init__(self, built, scope, extra, reasoner):
-        import threading
-
-        self.built, self.error, self.took, self.joined = built, None, 0.0, False
-        self.started = time.perf_counter()
-        self.thread = threading.Thread(target=self._run, args=(scope, extra, reasoner), daemon=True,
-                                       name="citygraph-keep-store")
-        self.thread.start()
-
-    def _run(self, scope, extra, reasoner):
-        from .. import cache
-
-        try:
-            cache.save_built(self.built, scope, extra, reasoner)
-        except Exception as err:  # reported by join() in the main thread
-            self.error = err
-        self.took = time.perf_counter() - self.started
-
-    def join(self) -> None:
-        if self.joined:  # before the enrichment or the alignments, and again at the end: warn once
-            return
-        self.joined = True
-        self.thread.join()
-        self.built.timings["store"] = self.took
-        if self.error is not None:  # the dumps stand; only the next query pays for the store
-            click.echo(f"citygraph: warning: the build's store was not kept for queries ({self.error}); "
-                       "the next query rebuilds it", err=True)
-
-
 def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
-    from ..io import forked
-
-    if not forked.available():  # not Linux, CITYGRAPH_SEQUENTIAL=1, or another thread runs
-        return _build_and_publish_sequentially(out, scope, extra, reasoner, enrichment, say, alignments, **release)
     from ..build import build
+    from ..io import forked
     from ..publish.outputs import write_release
 
-    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say, validate=False)
-    # Validation and the dumps only read the reasoned store: the dumps are written here while a
-    # forked second process validates its copy-on-write view of the store and then keeps it for
-    # queries; the new folder replaces --out only once the second process says it conforms.
-    aside = ValidationAside(built, scope, extra, reasoner, say)
+    aside = None
+    if forked.available():  # Linux, no other thread running, CITYGRAPH_SEQUENTIAL unset
+        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say, validate=False)
+        aside = ValidationAside(built, say)
+    else:
+        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
     try:
-        _enrich_and_align(built, enrichment, alignments, say)  # the second process's store stays without them
+        # The build is the store `query`, `serve` and `link` open: copied to disk while the second
+        # process validates (the entry is kept only if the data conforms), before the enrichment
+        # and the alignments change the store, and before the dumps, whose memory it would add to.
+        _keep_store(built, scope, extra, reasoner, say, aside)
+        if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+            from ..link.enrich import default_path, load_into
+
+            say("loading the Wikidata enrichment")
+            load_into(built, Path(enrichment) if enrichment else default_path())
+        if alignments:  # into the dumps only: the store is kept (above) without them
+            from ..reason import alignment
+
+            say("materialising the alignments")
+            alignment.materialise(built)
         t0 = time.perf_counter()
-        say("writing dumps (validating and keeping the store for queries in a second process)")
-        folder = write_release(built, out, gate=aside.conforms, **release)
-        built.timings["dump"] = time.perf_counter() - t0 - aside.waited
-        aside.join()
-    except BaseException:
-        aside.kill()
-        raise
+        say("writing dumps")
+        folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
+        built.timings["dump"] = time.perf_counter() - t0
+    finally:
+        if aside is not None:
+            aside.kill()  # already ended, unless something failed or was interrupted
     return built, folder
 
 
-def _enrich_and_align(built, enrichment, alignments, say) -> None:
-    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-        from ..link.enrich import default_path, load_into
+def _keep_store(built, scope, extra, reasoner, say, aside) -> None:
+    from .. import cache
 
-        say("loading the Wikidata enrichment")
-        load_into(built, Path(enrichment) if enrichment else default_path())
-    if alignments:  # into the dumps only: the store kept for queries is without them
-        from ..reason import alignment
-
-        say("materialising the alignments")
-        alignment.materialise(built)
+    t0 = time.perf_counter()
+    say("keeping the store for queries" + (" (validating with SHACL in a second process)" if aside else ""))
+    cache.save_built(built, scope, extra, reasoner, before_manifest=aside.verdict if aside else None)
+    if aside is not None:
+        aside.verdict()  # when the entry was there already, save_built did not wait for it
+        built.timings["store"] = time.perf_counter() - t0 - aside.waited
+    else:
+        built.timings["store"] = time.perf_counter() - t0
 
 
 class ValidationAside:
-    """Validation, then keeping the store (cache.save_built), in a forked second process (io/forked.py).
+    """Validation in a forked second process (io/forked.py) while this one copies the store to disk.
 
-    `conforms(built, folder)` is the last writer of the dumps: it waits for the verdict and raises
-    ValidationFailed (exit 1, the usual report) before the new folder is swapped in, so a build
-    that does not conform leaves --out as it was. `join()` waits for the store to be kept.
+    Forked, not in a thread: pyoxigraph holds the GIL while it evaluates queries and dumps
+    graphs. Not beside the dumps: reading pyoxigraph's in-memory store writes to its pages, so the
+    second process soon holds a copy of the store (+180 MiB on the world build), which the dumps'
+    own peak cannot afford under 500 MiB; the copy to disk needs ~60 MiB (docs/performance.md).
+    `verdict()` waits for the result and raises ValidationFailed (exit 1, the usual report).
     """
 
-    def __init__(self, built, scope, extra, reasoner, say):
+    def __init__(self, built, say):
         from ..io.forked import Forked
+        from ..serve.memory import MALLOC_TRIM
 
-        self.built, self.say, self.waited = built, say, 0.0
-        built.timings["validate"] = 0.0  # in the summary's order; the second process says how long it took
-        say("starting validation with SHACL in a second process")
-        self.child = Forked(lambda send: _validate_and_keep(built, scope, extra, reasoner, send))
+        self.built, self.say, self.waited, self.done = built, say, 0.0, False
+        if MALLOC_TRIM is not None:  # free pages given back, not shared: either process's next
+            MALLOC_TRIM(0)           # allocation there would copy them (copy-on-write)
+        self.child = Forked(lambda send: _validate(built, send))
 
-    def conforms(self, _built, _folder) -> None:
+    def verdict(self) -> None:
         from ..validate.report import ValidationReport, raise_if_violations
 
+        if self.done:
+            return
         t0 = time.perf_counter()
         if not self.child.ready():
             self.say("waiting for validation (second process)")
         message = self.child.receive()
+        self.child.wait()
+        self.done = True
+        self.waited = time.perf_counter() - t0
         if message[0] == "failed":  # BadInput (unusable shapes) or an error of the checker
             raise message[1]
         _, conforms, results, took = message
         self.built.report = ValidationReport(conforms=conforms, results=results)
         self.built.timings["validate"] = took
-        self.waited = time.perf_counter() - t0
         raise_if_violations(self.built.report)
-        self.say("writing void.ttl and SHA256SUMS")
-
-    def join(self) -> None:
-        from ..io.forked import ChildDied
-
-        if not self.child.ready():
-            self.say("waiting for the store to be kept for queries (second process)")
-        try:
-            _, took, error = self.child.receive()
-        except ChildDied as died:
-            took, error = 0.0, str(died)
-        self.child.wait()
-        self.built.timings["store"] = took
-        if error is not None:  # the dumps stand; only the next query pays for the store
-            click.echo(f"citygraph: warning: the build's store was not kept for queries ({error}); "
-                       "the next query rebuilds it", err=True)
 
     def kill(self) -> None:
         self.child.kill()
 
 
-def _validate_and_keep(built, scope, extra, reasoner, send) -> None:
-    """The second process: validate, send the verdict, then keep the store if it conforms."""
+def _validate(built, send) -> None:
+    """The second process: validate its copy-on-write view of the store and send the verdict."""
     import pickle
 
-    from .. import cache
-    from ..serve.memory import MALLOC_TRIM
     from ..validate import report as validation
 
     t0 = time.perf_counter()
@@ -204,39 +171,7 @@ def _validate_and_keep(built, scope, extra, reasoner, send) -> None:
             err = RuntimeError(f"validation failed in the second process: {err}")
         send(("failed", err))
         return
-    took = time.perf_counter() - t0
-    send(("report", report.conforms, report.results, took))
-    if report.violations:
-        return
-    built.report, built.timings["validate"] = report, took
-    if MALLOC_TRIM is not None:  # the checker's tables, freed: back to the system before the copy
-        MALLOC_TRIM(0)
-    t0 = time.perf_counter()
-    try:
-        cache.save_built(built, scope, extra, reasoner)
-        error = None
-    except Exception as err:  # noqa: BLE001 — reported by the parent as a warning
-        error = str(err) or type(err).__name__
-    send(("kept", time.perf_counter() - t0, error))
-
-
-def _build_and_publish_sequentially(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
-    from ..build import build
-    from ..publish.outputs import write_release
-
-    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-    # The build is the store `query`, `serve` and `link` open: saved beside the dumps in a thread,
-    # or first when the enrichment or the alignments follow (they change the store).
-    keeper = StoreKeeper(built, scope, extra, reasoner)
-    if enrichment is not None or alignments:
-        keeper.join()
-    _enrich_and_align(built, enrichment, alignments, say)
-    t0 = time.perf_counter()
-    say("writing dumps (and keeping the store for queries)")
-    folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
-    built.timings["dump"] = time.perf_counter() - t0
-    keeper.join()
-    return built, folder
+    send(("report", report.conforms, report.results, time.perf_counter() - t0))
 
 
 def _release_option(option: str, value):
