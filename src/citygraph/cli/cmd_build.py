@@ -101,7 +101,10 @@ def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=
 
 
 def _keep_store(built, scope, extra, reasoner, say, aside) -> None:
+    import gc
+
     from .. import cache
+    from ..serve.memory import MALLOC_TRIM
 
     t0 = time.perf_counter()
     say("keeping the store for queries" + (" (validating with SHACL in a second process)" if aside else ""))
@@ -111,6 +114,9 @@ def _keep_store(built, scope, extra, reasoner, say, aside) -> None:
         built.timings["store"] = time.perf_counter() - t0 - aside.waited
     else:
         built.timings["store"] = time.perf_counter() - t0
+    gc.collect()  # the copy's buffers and the bulk loader's batches, given back before the dumps' peak
+    if MALLOC_TRIM is not None:
+        MALLOC_TRIM(0)
 
 
 class ValidationAside:

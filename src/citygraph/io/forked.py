@@ -18,6 +18,7 @@ atexit handler, no buffer of the parent's flushed twice.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -46,10 +47,8 @@ def available() -> bool:
 def _die_with_parent() -> None:
     import ctypes  # lazy: only a forked child needs it
 
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 class Forked:
@@ -136,15 +135,14 @@ class Forked:
         """Reap the child (waits for it); its wait status."""
         if self.status is None and self.pid is not None:
             self.status = os.waitpid(self.pid, 0)[1]
+            gc.unfreeze()  # nothing is shared any more: the collector may visit those objects again
         return self.status if self.status is not None else 0
 
     def kill(self) -> None:
         """Stop the child now and reap it (after a failure or an interrupt in the parent)."""
         if self.status is None and self.pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.wait()
 
 
