@@ -62,7 +62,7 @@ def _kib(pid: int, fields: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
-def run_once(variant: str, before: Path | None) -> dict:
+def run_once(variant: str, before: Path | None) -> dict | None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if variant == "sequential":
         env["CITYGRAPH_SEQUENTIAL"] = "1"
@@ -92,7 +92,8 @@ def run_once(variant: str, before: Path | None) -> dict:
         out, err = proc.communicate()
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"{variant}: exit {proc.returncode}\n{err[-2000:]}")
+        print(f"[bench] {variant}: exit {proc.returncode}\n{err[-2000:]}", file=sys.stderr, flush=True)
+        return None
     seconds = next((line for line in out.splitlines() if line.startswith("seconds:")), "")
     return {"variant": variant, "wall": wall, "cpu": (usage.ru_utime - usage0.ru_utime) + (usage.ru_stime - usage0.ru_stime),
             "pss": peak_pss / 1024, "each": [round(v / 1024) for v in by_pid.values()], "rss": peak_rss / 1024, "processes": most, "load": load, "stages": seconds}
@@ -110,6 +111,8 @@ def main(argv=None) -> None:
         for v in variants:
             print(f"[bench] run {i + 1}: {v} …", file=sys.stderr, flush=True)
             r = run_once(v, args.before)
+            if r is None:
+                continue
             print(f"[bench]   {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, PSS {r['pss']:.0f} MiB, RSS {r['rss']:.0f} MiB, "
                   f"load {r['load']:.1f}; peak PSS of each process {r['each']} MiB; {r['stages']}", file=sys.stderr, flush=True)
             results.append(r)
@@ -120,6 +123,8 @@ def main(argv=None) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for v in variants:
         rs = [r for r in results if r["variant"] == v]
+        if not rs:
+            continue
         print(f"| {v} | {len(rs)} | {statistics.median(r['wall'] for r in rs):.1f} s | {statistics.median(r['cpu'] for r in rs):.1f} s "
               f"| {max(r['pss'] for r in rs):.0f} MiB | {max(r['rss'] for r in rs):.0f} MiB | {max(r['processes'] for r in rs)} "
               f"| {min(r['load'] for r in rs):.1f}–{max(r['load'] for r in rs):.1f} |")
