@@ -9,8 +9,8 @@ of resident sizes (RSS, shared pages counted in each process: an upper bound). C
 user + system of the command and every process it waited for.
 
 Variants, interleaved run by run so they meet the same load:
-  overlap     this checkout, validation and the store in a second process beside the dumps
-  sequential  this checkout with CITYGRAPH_SEQUENTIAL=1 (one process; the store copied beside the dumps in a thread)
+  overlap     this checkout: a forked second process validates while the store is copied to disk; then the dumps
+  sequential  this checkout with CITYGRAPH_SEQUENTIAL=1: validation, the copy and the dumps one after the other
   before      another checkout's src/ (--before DIR), e.g. `git archive da7badb src | tar -x -C /tmp/before`
 
     python benchmarks/bench_build.py --runs 2

@@ -365,8 +365,8 @@ def _copy(source: ox.Store, disk: ox.Store, scratch: Path) -> None:
     (the engine writes it), then into the bulk loader a few megabytes at a time.
 
     RocksDB's bulk loader holds its whole batch in memory: fed a graph at once it added ~240 MiB
-    to the world build's peak; fed 4 MiB at a time, ~60 MiB, for ~1.5 s more CPU (the copy runs in
-    the build's second process, beside the dumps: docs/performance.md). `scratch` is removed.
+    to the world build's peak; fed 4 MiB at a time, ~60 MiB, for ~2 s more CPU (`citygraph build`
+    copies while a second process validates: docs/performance.md). `scratch` is removed.
     """
     graphs: list[ox.NamedNode | ox.DefaultGraph] = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
     try:
