@@ -1,8 +1,8 @@
-"""`citygraph build` validates in a forked second process while it keeps the store (io/forked.py).
+"""`citygraph build` validates while a thread copies the store to disk (cli/cmd_build.py).
 
 Real `citygraph build` processes: a failed validation leaves --out and the cache as they were;
-the overlapped and the one-process (CITYGRAPH_SEQUENTIAL=1) builds write the same bytes; and
-validation leaves the store it reads unchanged while another thread reads it.
+the overlapped and the one-after-the-other (CITYGRAPH_SEQUENTIAL=1) builds write the same bytes;
+and validation leaves the store it reads unchanged while another thread reads it.
 """
 
 from __future__ import annotations
@@ -11,17 +11,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-import pytest
-
-from citygraph.io import forked
+from citygraph.cli.cmd_build import SEQUENTIAL
 
 DATA = Path(__file__).parent / "data" / "validate"
-SECOND = "validating with SHACL in a second process"
-
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only")
+SECOND = "keeping the store for queries in a thread"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -29,8 +24,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _build(out: Path, cache: Path, *extra: str, sequential: bool = False) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != forked.SEQUENTIAL}
-    env.update(CITYGRAPH_CACHE_DIR=str(cache), **({forked.SEQUENTIAL: "1"} if sequential else {}))
+    env = {k: v for k, v in os.environ.items() if k != SEQUENTIAL}
+    env.update(CITYGRAPH_CACHE_DIR=str(cache), **({SEQUENTIAL: "1"} if sequential else {}))
     return subprocess.run([sys.executable, "-m", "citygraph", "build", "--scope", "nanjing", "--progress", "--out", str(out), *extra],
                           env=env, capture_output=True, text=True, timeout=600)
 
@@ -90,34 +85,3 @@ def test_validation_leaves_the_store_unchanged_while_another_thread_reads_it(cur
     assert seen and all(s == sizes for s in seen)  # the reader never missed a graph or a triple
     assert built.graph_sizes() == sizes
     assert report.results == curated.report.results  # graph by graph, as found on the store's union
-
-
-def test_a_forked_child_sends_its_answers_in_order_and_its_end_is_seen():
-    if not forked.available():
-        pytest.skip("another thread runs in this test process")
-    child = forked.Forked(lambda send: [send(("n", i)) for i in range(3)])
-    assert [child.receive() for _ in range(3)] == [("n", 0), ("n", 1), ("n", 2)]
-    with pytest.raises(forked.ChildDied, match="exit status 0"):
-        child.receive()
-    assert os.waitstatus_to_exitcode(child.wait()) == 0
-
-
-def test_a_child_that_fails_or_is_killed_is_reported_not_waited_for_forever():
-    if not forked.available():
-        pytest.skip("another thread runs in this test process")
-
-    def fails(_send):
-        raise ValueError("boom")
-
-    child = forked.Forked(fails)
-    with pytest.raises(forked.ChildDied, match="exit status 1"):
-        child.receive()
-    slow = forked.Forked(lambda _send: time.sleep(60))
-    slow.kill()
-    with pytest.raises(forked.ChildDied, match="signal 9"):
-        slow.receive()
-
-
-def test_sequential_is_forced_by_the_environment(monkeypatch):
-    monkeypatch.setenv(forked.SEQUENTIAL, "1")
-    assert not forked.available()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -65,119 +66,112 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment, alignme
 
 
 def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
+    import os
+
     from ..build import build
-    from ..io import forked
     from ..publish.outputs import write_release
 
-    aside = None
-    if forked.available():  # Linux, no other thread running, CITYGRAPH_SEQUENTIAL unset
+    if os.environ.get(SEQUENTIAL, "") in ("", "0"):
         built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say, validate=False)
-        aside = ValidationAside(built, say)
-    else:
+        _validate_beside_the_copy(built, scope, extra, reasoner, say)
+    else:  # one thing at a time: validate, keep the store, dump
         built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-    try:
-        # The build is the store `query`, `serve` and `link` open: copied to disk while the second
-        # process validates (the entry is kept only if the data conforms), before the enrichment
-        # and the alignments change the store, and before the dumps, whose memory it would add to.
-        _keep_store(built, scope, extra, reasoner, say, aside)
-        if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
-            from ..link.enrich import default_path, load_into
-
-            say("loading the Wikidata enrichment")
-            load_into(built, Path(enrichment) if enrichment else default_path())
-        if alignments:  # into the dumps only: the store is kept (above) without them
-            from ..reason import alignment
-
-            say("materialising the alignments")
-            alignment.materialise(built)
         t0 = time.perf_counter()
-        say("writing dumps")
-        folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
-        built.timings["dump"] = time.perf_counter() - t0
-    finally:
-        if aside is not None:
-            aside.kill()  # already ended, unless something failed or was interrupted
+        say("keeping the store for queries")
+        _keep(built, scope, extra, reasoner)
+        built.timings["store"] = time.perf_counter() - t0
+    _give_back_memory()  # the copy's buffers, before the dumps' peak
+    if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
+        from ..link.enrich import default_path, load_into
+
+        say("loading the Wikidata enrichment")
+        load_into(built, Path(enrichment) if enrichment else default_path())
+    if alignments:  # into the dumps only: the store is kept (above) without them
+        from ..reason import alignment
+
+        say("materialising the alignments")
+        alignment.materialise(built)
+    t0 = time.perf_counter()
+    say("writing dumps")
+    folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
+    built.timings["dump"] = time.perf_counter() - t0
     return built, folder
 
 
-def _keep_store(built, scope, extra, reasoner, say, aside) -> None:
+SEQUENTIAL = "CITYGRAPH_SEQUENTIAL"  # set (not "" or "0"): validate, then keep the store, one after the other
+
+
+def _keep(built, scope, extra, reasoner, **hooks) -> None:
+    from .. import cache
+
+    with contextlib.suppress(_Discarded):
+        cache.save_built(built, scope, extra, reasoner, **hooks)
+
+
+def _give_back_memory() -> None:
     import gc
 
-    from .. import cache
     from ..serve.memory import MALLOC_TRIM
 
-    t0 = time.perf_counter()
-    say("keeping the store for queries" + (" (validating with SHACL in a second process)" if aside else ""))
-    cache.save_built(built, scope, extra, reasoner, before_manifest=aside.verdict if aside else None)
-    if aside is not None:
-        aside.verdict()  # when the entry was there already, save_built did not wait for it
-        built.timings["store"] = time.perf_counter() - t0 - aside.waited
-    else:
-        built.timings["store"] = time.perf_counter() - t0
-    gc.collect()  # the copy's buffers and the bulk loader's batches, given back before the dumps' peak
+    gc.collect()
     if MALLOC_TRIM is not None:
         MALLOC_TRIM(0)
 
 
-class ValidationAside:
-    """Validation in a forked second process (io/forked.py) while this one copies the store to disk.
+class _Discarded(Exception):
+    """The data does not conform: the store being kept is dropped before its manifest."""
 
-    Forked, not in a thread: pyoxigraph holds the GIL while it evaluates queries and dumps
-    graphs. Not beside the dumps: reading pyoxigraph's in-memory store writes to its pages, so the
-    second process soon holds a copy of the store (+180 MiB on the world build), which the dumps'
-    own peak cannot afford under 500 MiB; the copy to disk needs ~60 MiB (docs/performance.md).
-    `verdict()` waits for the result and raises ValidationFailed (exit 1, the usual report).
+
+def _validate_beside_the_copy(built, scope, extra, reasoner, say) -> None:
+    """Validate while a thread copies the store to disk (cache.save_built); raise ValidationFailed after it ends.
+
+    A thread, not a process: RocksDB's bulk loader releases the GIL, and a forked process would
+    soon hold a copy of the in-memory store of its own (reading it writes to its pages). The
+    thread copies the shapes and alignment graphs first; validation sets them aside only then.
+    The entry gets its manifest, and is kept, only if the data conforms (docs/performance.md).
     """
-
-    def __init__(self, built, say):
-        from ..io.forked import Forked
-        from ..serve.memory import MALLOC_TRIM
-
-        self.built, self.say, self.waited, self.done = built, say, 0.0, False
-        if MALLOC_TRIM is not None:  # free pages given back, not shared: either process's next
-            MALLOC_TRIM(0)           # allocation there would copy them (copy-on-write)
-        self.child = Forked(lambda send: _validate(built, send))
-
-    def verdict(self) -> None:
-        from ..validate.report import ValidationReport, raise_if_violations
-
-        if self.done:
-            return
-        t0 = time.perf_counter()
-        if not self.child.ready():
-            self.say("waiting for validation (second process)")
-        message = self.child.receive()
-        self.child.wait()
-        self.done = True
-        self.waited = time.perf_counter() - t0
-        if message[0] == "failed":  # BadInput (unusable shapes) or an error of the checker
-            raise message[1]
-        _, conforms, results, took = message
-        self.built.report = ValidationReport(conforms=conforms, results=results)
-        self.built.timings["validate"] = took
-        raise_if_violations(self.built.report)
-
-    def kill(self) -> None:
-        self.child.kill()
-
-
-def _validate(built, send) -> None:
-    """The second process: validate its copy-on-write view of the store and send the verdict."""
-    import pickle
+    import threading
 
     from ..validate import report as validation
 
-    t0 = time.perf_counter()
-    try:
-        report = validation.validate_built(built)
-    except Exception as err:  # raised again in the parent
+    first, verdict = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {"conforms": False}
+    took: dict[str, float] = {}
+
+    def wait_for_verdict() -> None:
+        verdict.wait()
+        if not outcome["conforms"]:
+            raise _Discarded
+
+    def copy() -> None:
+        t0 = time.perf_counter()
         try:
-            pickle.dumps(err)
-        except Exception:  # noqa: BLE001 — an exception that cannot travel: its text does
-            err = RuntimeError(f"validation failed in the second process: {err}")
-        send(("failed", err))
-        return
-    send(("report", report.conforms, report.results, time.perf_counter() - t0))
+            _keep(built, scope, extra, reasoner, before_manifest=wait_for_verdict, after_first=first.set)
+        except Exception as err:  # noqa: BLE001 — the dumps stand; only the next query pays for the store
+            outcome["error"] = err
+        finally:
+            first.set()
+            took["store"] = time.perf_counter() - t0
+
+    thread = threading.Thread(target=copy, daemon=True, name="citygraph-keep-store")
+    say("validating with SHACL (keeping the store for queries in a thread)")
+    thread.start()
+    try:
+        first.wait()
+        t0 = time.perf_counter()
+        report = validation.validate_built(built, set_aside=True)
+        built.report, built.timings["validate"] = report, time.perf_counter() - t0
+        outcome["conforms"] = not report.violations
+    finally:
+        verdict.set()
+    if thread.is_alive():
+        say("keeping the store for queries")
+    thread.join()
+    built.timings["store"] = took["store"]
+    if "error" in outcome:
+        click.echo(f"citygraph: warning: the build's store was not kept for queries ({outcome['error']}); "
+                   "the next query rebuilds it", err=True)
+    validation.raise_if_violations(report)
 
 
 def _release_option(option: str, value):
