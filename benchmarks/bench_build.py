@@ -3,13 +3,13 @@
 Runs `python -m citygraph build --scope all` with an empty CITYGRAPH_CACHE_DIR (so the build
 keeps its store: the first build of new inputs) into a new --out folder, and samples the whole
 process tree every 20 ms: the memory is the largest sum, at one instant, of every live
-process's proportional set size (PSS, /proc/PID/smaps_rollup: pages shared copy-on-write by the
-build and its forked second process are counted once, split between them), and the largest sum
+process's proportional set size (PSS, /proc/PID/smaps_rollup: pages shared copy-on-write by
+the build and any process it forks are counted once, split between them), and the largest sum
 of resident sizes (RSS, shared pages counted in each process: an upper bound). CPU time is
 user + system of the command and every process it waited for.
 
 Variants, interleaved run by run so they meet the same load:
-  overlap     this checkout: a forked second process validates while the store is copied to disk; then the dumps
+  overlap     this checkout: validation while a thread copies the store to disk; then the dumps
   sequential  this checkout with CITYGRAPH_SEQUENTIAL=1: validation, the copy and the dumps one after the other
   before      another checkout's src/ (--before DIR), e.g. `git archive da7badb src | tar -x -C /tmp/before`
 
