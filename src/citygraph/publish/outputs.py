@@ -34,11 +34,8 @@ def make_release(store, base_url: str | None = None, release_date: str | dt.date
 
 
 def write_release(built, out: Path, *, base_url: str | None = None, release_date: str | dt.date | None = None,
-                  sparql_endpoint: str | None = None, gate: Writer | None = None) -> Path:
-    """The dumps, exports and catalogue records of `built` in `out` (replaced atomically).
-
-    `gate`, if given, runs after the other writers, before void.ttl, SHA256SUMS and the swap: an
-    exception it raises leaves `out` as it was (`citygraph build` waits there for validation)."""
+                  sparql_endpoint: str | None = None) -> Path:
+    """The dumps, exports and catalogue records of `built` in `out` (replaced atomically)."""
     rel = make_release(built.store, base_url, release_date, sparql_endpoint)
     with release.releasing(rel):
-        return dump.write_dumps(built, out, writers=[*WRITERS, *([gate] if gate else [])])
+        return dump.write_dumps(built, out, writers=list(WRITERS))
