@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,10 +318,15 @@ def _version() -> str:
     return __version__
 
 
-def save(built, path: Path, key: str | None = None, **meta) -> Path:
+def save(built, path: Path, key: str | None = None, before_manifest: Callable[[], None] | None = None,
+         after_first: Callable[[], None] | None = None, **meta) -> Path:
     """Write `built` (a BuiltGraph) as the entry `path`: a temporary folder, renamed into place.
 
     An existing entry at `path` is exchanged atomically for the new one (`--rebuild`).
+    `before_manifest` runs once the database is written: `citygraph build` waits there for the
+    validation running beside the copy (the manifest holds the verdict); if it raises, nothing is kept.
+    `after_first` runs once the graphs that hold no knowledge (shapes, alignments) are copied, which
+    validation may then set aside (validate/report.py: content_only).
     """
     import shutil  # lazy: see the imports
 
@@ -332,11 +337,13 @@ def save(built, path: Path, key: str | None = None, **meta) -> Path:
     try:
         tmp.mkdir()
         disk = ox.Store(str(tmp / STORE))
-        _copy(built.store, disk)
+        _copy(built.store, disk, tmp / "copy.nt", set(built.content_graphs), after_first)
         disk.flush()
         disk.optimize()
         del disk
         gc.collect()  # close the database before it is fingerprinted and moved
+        if before_manifest is not None:
+            before_manifest()
         manifest = manifest_for(built, key, files=fingerprint(tmp / STORE), **meta)
         with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=1, sort_keys=True)
@@ -353,17 +360,38 @@ def save(built, path: Path, key: str | None = None, **meta) -> Path:
     return path
 
 
-def _copy(source: ox.Store, disk: ox.Store) -> None:
-    """Every quad of `source` into `disk`, graph by graph, in Rust: N-Quads out, bulk loader in.
+COPY_CHUNK = 4 << 20  # bytes of N-Triples per bulk load: its memory grows with the batch (measured)
 
-    `bulk_extend` would walk the quads as Python objects holding the GIL; this path releases it,
-    so `citygraph build` writes its dumps while the store is saved (measured in docs/performance.md).
+
+def _copy(source: ox.Store, disk: ox.Store, scratch: Path, content: Collection[str] = (),
+          after_first: Callable[[], None] | None = None) -> None:
+    """Every quad of `source` into `disk`, graph by graph: N-Triples out to the file `scratch`
+    (the engine writes it), then into the bulk loader a few megabytes at a time.
+
+    RocksDB's bulk loader holds its whole batch in memory: fed a graph at once it added ~240 MiB
+    to the world build's peak; fed 4 MiB at a time, ~60 MiB, for ~2 s more CPU (`citygraph build`
+    copies in a thread while validation runs: docs/performance.md). `scratch` is removed. The graphs
+    not in `content` are copied first, then `after_first()` is called.
     """
-    graphs: list[ox.NamedNode | ox.DefaultGraph] = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
-    for g in [*graphs, ox.DefaultGraph()]:
-        data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-        if data:
-            disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g, lenient=True)  # the engine wrote it: valid
+    named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
+    try:
+        for g in [g for g in named if g.value not in content] + [ox.DefaultGraph()]:
+            _copy_graph(source, disk, scratch, g)
+        if after_first is not None:
+            after_first()
+        for g in [g for g in named if g.value in content]:
+            _copy_graph(source, disk, scratch, g)
+    finally:
+        with contextlib.suppress(OSError):
+            scratch.unlink()
+
+
+def _copy_graph(source: ox.Store, disk: ox.Store, scratch: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+    source.dump(output=str(scratch), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    with open(scratch, "rb") as f:
+        while chunk := f.readlines(COPY_CHUNK):  # whole lines, about COPY_CHUNK bytes
+            # the engine wrote it: valid, so no IRI checks (lenient)
+            disk.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
 
 def _prune(keep: Path) -> None:
@@ -492,11 +520,12 @@ def _build_uncached(scope, extra, reasoner, progress, why: str | None) -> ox.Sto
     return _build(scope, extra, reasoner, progress).store
 
 
-def save_built(built, scope: str, extra: Sequence[Path], reasoner: str) -> Path | None:
+def save_built(built, scope: str, extra: Sequence[Path], reasoner: str,
+               before_manifest: Callable[[], None] | None = None, after_first: Callable[[], None] | None = None) -> Path | None:
     """`citygraph build`: leave the build where `query`, `serve` and `link` look for it.
 
     Skipped (None) when an intact entry for the same inputs exists; a warning when the cache
-    cannot be written (the dumps are still written).
+    cannot be written (the dumps are still written). `before_manifest`, `after_first`: see `save`.
     """
     extra = [Path(p) for p in extra]
     key = cache_key(scope, extra, reasoner)
@@ -511,7 +540,7 @@ def save_built(built, scope: str, extra: Sequence[Path], reasoner: str) -> Path 
         folder.mkdir(parents=True, exist_ok=True)
         with FolderLock(folder / LOCK, wait=True):
             _clean_strays(folder)
-            path = save(built, entry_path(key), key, scope=scope, reasoner=reasoner, add=[p.name for p in extra])
+            path = save(built, entry_path(key), key, before_manifest, after_first, scope=scope, reasoner=reasoner, add=[p.name for p in extra])
             _prune(path)
             return path
     except OSError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -64,64 +65,113 @@ def command(out, scope, extra, reasoner, severity, progress, enrichment, alignme
     click.echo(summary(built, folder, severity))
 
 
-class StoreKeeper:
-    """cache.save_built in a background thread; `join()` waits for it and warns if it failed."""
-
-    def __init__(self, built, scope, extra, reasoner):
-        import threading
-
-        self.built, self.error, self.took, self.joined = built, None, 0.0, False
-        self.started = time.perf_counter()
-        self.thread = threading.Thread(target=self._run, args=(scope, extra, reasoner), daemon=True,
-                                       name="citygraph-keep-store")
-        self.thread.start()
-
-    def _run(self, scope, extra, reasoner):
-        from .. import cache
-
-        try:
-            cache.save_built(self.built, scope, extra, reasoner)
-        except Exception as err:  # reported by join() in the main thread
-            self.error = err
-        self.took = time.perf_counter() - self.started
-
-    def join(self) -> None:
-        if self.joined:  # before the enrichment or the alignments, and again at the end: warn once
-            return
-        self.joined = True
-        self.thread.join()
-        self.built.timings["store"] = self.took
-        if self.error is not None:  # the dumps stand; only the next query pays for the store
-            click.echo(f"citygraph: warning: the build's store was not kept for queries ({self.error}); "
-                       "the next query rebuilds it", err=True)
-
-
 def _build_and_publish(out, scope, extra, reasoner, enrichment, say, alignments=False, **release):
+    import os
+
     from ..build import build
     from ..publish.outputs import write_release
 
-    built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
-    # The build is the store `query`, `serve` and `link` open: saved beside the dumps (in a
-    # thread: the copy runs in Rust without the GIL), or first when the enrichment follows.
-    keeper = StoreKeeper(built, scope, extra, reasoner)
+    if os.environ.get(SEQUENTIAL, "") in ("", "0"):
+        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say, validate=False)
+        _validate_beside_the_copy(built, scope, extra, reasoner, say)
+    else:  # one thing at a time: validate, keep the store, dump
+        built = build(scope=scope, extra=extra, reasoner=reasoner, progress=say)
+        t0 = time.perf_counter()
+        say("keeping the store for queries")
+        _keep(built, scope, extra, reasoner)
+        built.timings["store"] = time.perf_counter() - t0
+    _give_back_memory()  # the copy's buffers, before the dumps' peak
     if enrichment is not None:  # Wikidata's facts: dumped apart, neither reasoned over nor validated
         from ..link.enrich import default_path, load_into
 
-        keeper.join()
         say("loading the Wikidata enrichment")
         load_into(built, Path(enrichment) if enrichment else default_path())
     if alignments:  # into the dumps only: the store is kept (above) without them
         from ..reason import alignment
 
-        keeper.join()
         say("materialising the alignments")
         alignment.materialise(built)
     t0 = time.perf_counter()
-    say("writing dumps (and keeping the store for queries)")
+    say("writing dumps")
     folder = write_release(built, out, **release)  # dumps, exports, catalogue records, pictures/
     built.timings["dump"] = time.perf_counter() - t0
-    keeper.join()
     return built, folder
+
+
+SEQUENTIAL = "CITYGRAPH_SEQUENTIAL"  # set (not "" or "0"): validate, then keep the store, one after the other
+
+
+def _keep(built, scope, extra, reasoner, **hooks) -> None:
+    from .. import cache
+
+    with contextlib.suppress(_Discarded):
+        cache.save_built(built, scope, extra, reasoner, **hooks)
+
+
+def _give_back_memory() -> None:
+    import gc
+
+    from ..serve.memory import MALLOC_TRIM
+
+    gc.collect()
+    if MALLOC_TRIM is not None:
+        MALLOC_TRIM(0)
+
+
+class _Discarded(Exception):
+    """The data does not conform: the store being kept is dropped before its manifest."""
+
+
+def _validate_beside_the_copy(built, scope, extra, reasoner, say) -> None:
+    """Validate while a thread copies the store to disk (cache.save_built); raise ValidationFailed after it ends.
+
+    A thread, not a process: RocksDB's bulk loader releases the GIL, and a forked process would
+    soon hold a copy of the in-memory store of its own (reading it writes to its pages). The
+    thread copies the shapes and alignment graphs first; validation sets them aside only then.
+    The entry gets its manifest, and is kept, only if the data conforms (docs/performance.md).
+    """
+    import threading
+
+    from ..validate import report as validation
+
+    first, verdict = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {"conforms": False}
+    took: dict[str, float] = {}
+
+    def wait_for_verdict() -> None:
+        verdict.wait()
+        if not outcome["conforms"]:
+            raise _Discarded
+
+    def copy() -> None:
+        t0 = time.perf_counter()
+        try:
+            _keep(built, scope, extra, reasoner, before_manifest=wait_for_verdict, after_first=first.set)
+        except Exception as err:  # noqa: BLE001 — the dumps stand; only the next query pays for the store
+            outcome["error"] = err
+        finally:
+            first.set()
+            took["store"] = time.perf_counter() - t0
+
+    thread = threading.Thread(target=copy, daemon=True, name="citygraph-keep-store")
+    say("validating with SHACL (keeping the store for queries in a thread)")
+    thread.start()
+    try:
+        first.wait()
+        t0 = time.perf_counter()
+        report = validation.validate_built(built, set_aside=True)
+        built.report, built.timings["validate"] = report, time.perf_counter() - t0
+        outcome["conforms"] = not report.violations
+    finally:
+        verdict.set()
+    if thread.is_alive():
+        say("keeping the store for queries")
+    thread.join()
+    built.timings["store"] = took["store"]
+    if "error" in outcome:
+        click.echo(f"citygraph: warning: the build's store was not kept for queries ({outcome['error']}); "
+                   "the next query rebuilds it", err=True)
+    validation.raise_if_violations(report)
 
 
 def _release_option(option: str, value):

@@ -229,12 +229,13 @@ def results_graph(results: list[Result]) -> rdflib.Graph:
     return g
 
 
-def validate_built(built, engine: str = "fast") -> ValidationReport:
+def validate_built(built, engine: str = "fast", *, set_aside: bool | None = None) -> ValidationReport:
     """Validate data + inferred triples (with the ontology alongside) against the shapes.
 
     engine 'fast' compiles the shapes into whole-graph queries on the store (fastshacl.py) when
     they use only what that checker supports, else falls back to pyshacl; 'pyshacl' always uses
-    the reference.
+    the reference. `set_aside=True`: the caller guarantees that no other thread reads the graphs
+    that hold no knowledge (shapes, alignments) meanwhile (see content_only).
     """
     content = built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else [])
     if engine == "fast":
@@ -246,7 +247,7 @@ def validate_built(built, engine: str = "fast") -> ValidationReport:
         shapes_store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                             for g in built.shape_graphs for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         if not fastshacl.unsupported(fastshacl.ShapesGraph(shapes_store, ox.DefaultGraph())):
-            with content_only(built.store, content) as whole:
+            with content_only(built.store, content, exclusive=set_aside) as whole:
                 results = fastshacl.check(built.store, content, shapes_store, ox.DefaultGraph(), whole_store=whole)
             return report_from_results(results)
     data = to_rdflib(built.store, built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else []))
@@ -255,14 +256,21 @@ def validate_built(built, engine: str = "fast") -> ValidationReport:
 
 
 @contextlib.contextmanager
-def content_only(store, content: list[str]) -> Iterator[bool]:
+def content_only(store, content: list[str], exclusive: bool | None = None) -> Iterator[bool]:
     """Set aside the store's other named graphs (shapes, alignments: a few hundred triples) while
     the data is checked, so the checker can match on the store's union of graphs, once per
     pattern, instead of once per content graph; they are put back afterwards, whatever happens.
-    Yields False (nothing set aside) when that cannot be done: a read-only store, or triples in
-    the default graph."""
+    Yields False (nothing set aside) when that cannot be done: a read-only store, triples in
+    the default graph, or another thread running, which could be reading the store (the checker
+    then matches graph by graph, without changing the store), unless `exclusive` says that thread
+    reads none of the graphs set aside (`citygraph build` copies them to disk first)."""
+    import threading
+
     import pyoxigraph as ox
 
+    if not exclusive and threading.active_count() > 1:
+        yield False
+        return
     keep = set(content)
     others = [g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value in keep)]
     if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
