@@ -444,3 +444,33 @@ def test_api_limit_parameter_like_the_cli(http, cli):
     assert len(resp.text.splitlines()) == 4  # the header and three places
     bad = http.get("/api/queries/most-connected", params={"limit": "0"})
     assert bad.status_code == 400 and "parameter 'limit'" in bad.json()["error"]
+
+
+# --- --workers N: each worker a process of its own, with glibc's arenas capped (serve/memory.py) --
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        for child in map(int, children):
+            out += [child, *_descendants(child)]
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_workers_serve_the_same_answers_with_capped_arenas(request, curated_dumps, tmp_path_factory):
+    url = serve_server.start("workers", [*serve_server.curated_args(curated_dumps), "--workers", "2"], request.config,
+                             tmp_path_factory.mktemp("serve-workers"))
+    main = serve_server._SERVERS["workers"]["proc"].pid
+    deadline = time.monotonic() + 60
+    while True:  # uvicorn starts its workers after the main process listens
+        workers = [p for p in _descendants(main) if "citygraph" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+                   or b"multiprocessing" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        if len(workers) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(workers) >= 2, f"expected two worker processes under {main}, found {workers}"
+    for pid in workers:  # started after the cap was set: glibc read it at their start
+        assert b"MALLOC_ARENA_MAX=2" in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    bodies = {httpx.get(url + "/id/place/Q16666", headers={"Accept": "text/turtle"}).content for _ in range(8)}
+    assert len(bodies) == 1 and b"Q16666" in next(iter(bodies))  # whichever worker answers, one answer

