@@ -34,6 +34,20 @@ def _entries(cache: Path) -> list[str]:
     return sorted(p.name for p in cache.iterdir() if p.name.startswith(("built-", ".tmp-")))
 
 
+def _kept_graphs(cache: Path) -> dict[str, int]:
+    """Triples per named graph of the one store kept in `cache`, read from the disk; and the
+    manifest's counts (the build's, taken before the copy) must be the same."""
+    import json
+
+    import pyoxigraph as ox
+
+    (entry,) = [p for p in cache.iterdir() if p.name.startswith("built-")]
+    store = ox.Store.read_only(str(entry / "store"))
+    kept = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+    assert kept == json.loads((entry / "manifest.json").read_text())["sizes"]
+    return kept
+
+
 def test_a_failed_validation_leaves_out_and_the_cache_as_they_were(tmp_path):
     out, cache = tmp_path / "dist", tmp_path / "cache"
     first = _build(out, cache)
@@ -56,6 +70,10 @@ def test_overlapped_and_one_process_builds_write_the_same_bytes_and_keep_the_sto
     assert SECOND not in one.stderr and SECOND in two.stderr
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
     assert len(_entries(tmp_path / "cache-one")) == len(_entries(tmp_path / "cache-two")) == 1
+    # every graph kept whole, those validation sets aside while the copy runs beside it too
+    kept = _kept_graphs(tmp_path / "cache-two")
+    assert kept == _kept_graphs(tmp_path / "cache-one")
+    assert {"https://w3id.org/citygraph/graph/alignment", "https://w3id.org/citygraph/graph/shapes"} <= set(kept)
     assert "conforms: yes" in two.stdout and "validate" in two.stdout.splitlines()[-1]
 
 
@@ -85,3 +103,28 @@ def test_validation_leaves_the_store_unchanged_while_another_thread_reads_it(cur
     assert seen and all(s == sizes for s in seen)  # the reader never missed a graph or a triple
     assert built.graph_sizes() == sizes
     assert report.results == curated.report.results  # graph by graph, as found on the store's union
+
+
+def test_the_copy_keeps_the_graphs_validation_sets_aside_beside_it(curated, tmp_path, monkeypatch):
+    """The copy beside validation: once `after_first` is called, validation may set aside every
+    graph it does not check (shapes, alignments: validate/report.py content_only). Here the hook
+    does just that, at once, on a copy of the curated build: the kept store must still hold them."""
+    import dataclasses
+
+    import pyoxigraph as ox
+
+    from citygraph import cache
+    from citygraph.validate.report import content_only
+
+    monkeypatch.setenv("CITYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    store = ox.Store()
+    store.extend(curated.store.quads_for_pattern(None, None, None, None))
+    built = dataclasses.replace(curated, store=store)
+    expected = built.graph_sizes()
+    assert set(expected) - set(built.checked_graphs)  # there is something to set aside
+    aside = content_only(store, built.checked_graphs, exclusive=True)
+    path = cache.save(built, cache.entry_path("k" * 32), "k" * 32, after_first=aside.__enter__, scope="nanjing", reasoner="fast", add=[])
+    assert set(g.value for g in store.named_graphs()) == set(built.checked_graphs)  # set aside while copying
+    aside.__exit__(None, None, None)
+    kept = ox.Store.read_only(str(path / "store"))
+    assert {g.value: sum(1 for _ in kept.quads_for_pattern(None, None, None, g)) for g in kept.named_graphs()} == expected

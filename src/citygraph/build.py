@@ -47,6 +47,13 @@ class BuiltGraph:
         out = out + [self.inferred_graph] if self.inferred_graph else out
         return out + [self.aligned_graph] if self.aligned_graph else out
 
+    @property
+    def checked_graphs(self) -> list[str]:
+        """Graphs validation checks: ontology, data, inferred. The others (shapes, alignments and
+        their consequences) are set aside while it runs (validate/report.py content_only), so the
+        store copy beside it (cache.save) copies them first."""
+        return self.ontology_graphs + self.data_graphs + ([self.inferred_graph] if self.inferred_graph else [])
+
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph ("" for the default graph, if it holds any), sorted by IRI."""
         # Counted by the store in Rust: iterating ~500k quads in Python takes about a second.

@@ -337,7 +337,8 @@ def save(built, path: Path, key: str | None = None, before_manifest: Callable[[]
     try:
         tmp.mkdir()
         disk = ox.Store(str(tmp / STORE))
-        _copy(built.store, disk, tmp / "copy.nt", set(built.content_graphs), after_first)
+        # the graphs validation sets aside (alignments among them) first: see _copy and checked_graphs
+        _copy(built.store, disk, tmp / "copy.nt", set(built.checked_graphs), after_first)
         disk.flush()
         disk.optimize()
         del disk
@@ -371,7 +372,8 @@ def _copy(source: ox.Store, disk: ox.Store, scratch: Path, content: Collection[s
     RocksDB's bulk loader holds its whole batch in memory: fed a graph at once it added ~240 MiB
     to the world build's peak; fed 4 MiB at a time, ~60 MiB, for ~2 s more CPU (`citygraph build`
     copies in a thread while validation runs: docs/performance.md). `scratch` is removed. The graphs
-    not in `content` are copied first, then `after_first()` is called.
+    not in `content` (the graphs validation checks) are copied first, then `after_first()` is called:
+    from then on validation may set them aside.
     """
     named = [g for g in source.named_graphs() if isinstance(g, ox.NamedNode)]
     try:

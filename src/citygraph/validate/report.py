@@ -237,7 +237,7 @@ def validate_built(built, engine: str = "fast", *, set_aside: bool | None = None
     the reference. `set_aside=True`: the caller guarantees that no other thread reads the graphs
     that hold no knowledge (shapes, alignments) meanwhile (see content_only).
     """
-    content = built.ontology_graphs + built.data_graphs + ([built.inferred_graph] if built.inferred_graph else [])
+    content = built.checked_graphs
     if engine == "fast":
         import pyoxigraph as ox
 
