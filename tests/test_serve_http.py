@@ -7,7 +7,9 @@ and off-list SERVICE are refused without any outbound connection; `--endpoint` m
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 import socket
 import threading
@@ -474,3 +476,72 @@ def test_workers_serve_the_same_answers_with_capped_arenas(request, curated_dump
         assert b"MALLOC_ARENA_MAX=2" in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     bodies = {httpx.get(url + "/id/place/Q16666", headers={"Accept": "text/turtle"}).content for _ in range(8)}
     assert len(bodies) == 1 and b"Q16666" in next(iter(bodies))  # whichever worker answers, one answer
+
+
+def _connections_of(pids: list[int], port: int) -> dict[int, int]:
+    """pid -> how many established TCP connections to `port` it holds (from /proc/net/tcp and each process's fds)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED, on our side
+                established.add(fields[9])
+    counts = {}
+    for pid in pids:
+        links = []
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                links.append(os.readlink(fd))
+            except OSError:
+                continue  # closed meanwhile
+        counts[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+    return counts
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="reads /proc (Linux)")
+def test_workers_share_the_connections(request, curated_dumps, tmp_path_factory):
+    """Each worker listens on a socket of its own (SO_REUSEPORT): keep-alive clients land on every worker,
+    not all on the one whose event loop woke first (serve/http/workers.py)."""
+    url = serve_server.start("workers", [*serve_server.curated_args(curated_dumps), "--workers", "2"], request.config,
+                             tmp_path_factory.mktemp("serve-workers"))
+    port = int(url.rsplit(":", 1)[1])
+    main = serve_server._SERVERS["workers"]["proc"].pid
+    deadline = time.monotonic() + 60
+    while True:  # until both workers listen: each binds its socket when it has started
+        workers = [p for p in _descendants(main) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        clients = [httpx.Client(base_url=url) for _ in range(16)]
+        try:
+            assert all(c.get("/health").status_code == 200 for c in clients)
+            counts = _connections_of(workers, port)
+        finally:
+            for c in clients:
+                c.close()
+        if (len(workers) == 2 and min(counts.values()) > 0) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len(workers) == 2 and sum(counts.values()) == 16, counts
+    assert min(counts.values()) > 0, f"every connection went to one worker: {counts}"
+
+
+def test_a_workers_socket_gives_connections_without_nagles_delay():
+    """The worker's socket is TCP (IPPROTO_TCP), so asyncio sets TCP_NODELAY on each connection it accepts:
+    with uvicorn's own --workers socket (protocol 0) it did not, and each keep-alive request after a
+    connection's first waited ~40 ms for the client's delayed ACK."""
+    from citygraph.serve.http.workers import listening_socket
+
+    async def accepted_nodelay() -> int:
+        sock = listening_socket("127.0.0.1", 0)
+        seen: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        async def on_connect(reader, writer):
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=sock)
+        async with server:
+            _r, w = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+            value = await asyncio.wait_for(seen, 10)
+            w.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -28,7 +28,7 @@ from .shared import options
 @click.option("--concurrent", type=click.IntRange(1), default=4, show_default=True, help="Queries running at once per worker; more wait in a queue.")
 @click.option("--queue", type=click.IntRange(0), default=64, show_default=True, help="Requests that may wait for a query slot (then 503 + Retry-After).")
 @click.option("--queue-wait", type=float, default=5.0, show_default=True, help="Seconds a request may wait in the queue (then 503 + Retry-After).")
-@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Server processes (each opens the store read-only).")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Server processes, each with its own socket on the port and the store opened read-only; one per core.")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="A remote SPARQL endpoint queries may call with SERVICE; repeatable (default: Wikidata's query service only).")
 def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, dumps, timeout, max_rows, max_bytes, max_body,
@@ -72,8 +72,14 @@ def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, 
     say = StageProgress()
     site = site_from_options(opts, progress=say)
     say.done()
-    click.echo(f"citygraph: serving {site.source} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run(opts, site)
+    click.echo(f"citygraph: serving {site.source} on http://{host}:{port}/ (Ctrl-C to stop)"
+               + (f" in {workers} worker processes" if workers > 1 else ""), err=True)
+    if workers > 1:
+        from ..serve.http import workers as worker_processes
+
+        worker_processes.run(opts, site)
+    else:
+        run(opts, site)
 
 
 def _check_port(host: str, port: int) -> None:

@@ -18,7 +18,8 @@ The record is made in a worker thread, in the background once the server has sta
 (`prepare`): the server answers at once, and the landing page's first visitor — the most
 visited page — finds the record ready instead of waiting the few seconds it takes on the world
 build (a visitor in those first seconds waits for the one making). It is made again when a
-rebuild replaces the files of --dumps.
+rebuild replaces the files of --dumps. With `--workers N` the parent makes it once before it
+starts the workers (`made_now`) and each worker starts with it.
 """
 
 from __future__ import annotations
@@ -147,11 +148,21 @@ async def record_of(site: Site) -> Record:
     if site.record is None or site.record[0] != version:
         async with _LOCK:
             if site.record is None or site.record[0] != version:
-                made = await asyncio.to_thread(_load, site)
-                if made.void_ttl is not None:
-                    made.triples = [q.triple for q in ox.parse(made.void_ttl, format=ox.RdfFormat.TURTLE)]
-                site.record = (version, made)
+                site.record = (version, await asyncio.to_thread(_made, site))
     return site.record[1]
+
+
+def _made(site: Site) -> Record:
+    made = _load(site)
+    if made.void_ttl is not None:
+        made.triples = [q.triple for q in ox.parse(made.void_ttl, format=ox.RdfFormat.TURTLE)]
+    return made
+
+
+def made_now(site: Site) -> tuple:
+    """The site's record, made here and now: what `Site.record` holds. The parent of `--workers N`
+    makes it once and hands it to every worker, which would otherwise each make it at start-up."""
+    return _version(site.dumps), _made(site)
 
 
 async def prepare(site: Site) -> None:

@@ -1,16 +1,13 @@
-"""Running the application on uvicorn: one process, or `--workers N` processes.
+"""Running the application on uvicorn in one process; `--workers N` processes: serve/http/workers.py.
 
-The options travel to worker processes as JSON in $CITYGRAPH_SERVE_OPTIONS and each worker
-makes its own Site with `site_from_options` (the built store opened read-only from the cache,
-which the parent built first; or the external endpoint).
+Each worker gets the options and makes its own Site with `site_from_options` (the built store
+opened read-only from the cache, which the parent built first; or the external endpoint).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +17,6 @@ from ..app import create_app
 from ..site import Site
 from .backend import LocalBackend, RemoteBackend
 from .limits import Limits
-
-ENV = "CITYGRAPH_SERVE_OPTIONS"
 
 
 @dataclass
@@ -59,18 +54,14 @@ def listening_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def app_from_environment():
-    """The uvicorn factory of worker processes."""
-    return create_app(site_from_options(Options(**json.loads(os.environ[ENV]))))
+def settings(opts: Options) -> dict[str, Any]:
+    """uvicorn's settings, the same in one process and in each worker."""
+    return {"host": opts.host, "port": opts.port, "access_log": False, "log_level": "warning",
+            "timeout_graceful_shutdown": 5, "server_header": False}
 
 
 def run(opts: Options, site: Site) -> None:
+    """Serve `site` in this process (`--workers N`: serve/http/workers.py)."""
     import uvicorn  # imported when serving, so `citygraph --help` stays fast
 
-    common: dict[str, Any] = {"host": opts.host, "port": opts.port, "access_log": False, "log_level": "warning",
-              "timeout_graceful_shutdown": 5, "server_header": False}
-    if opts.workers > 1:
-        os.environ[ENV] = json.dumps(asdict(opts))
-        uvicorn.run("citygraph.serve.http.server:app_from_environment", factory=True, workers=opts.workers, **common)
-    else:
-        uvicorn.run(create_app(site), **common)
+    uvicorn.run(create_app(site), **settings(opts))

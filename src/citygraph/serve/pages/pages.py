@@ -52,17 +52,19 @@ async def resource(request: Request) -> Response:
 async def render_resource(site: Site, path: str, fmt: media.Format) -> str | None:
     """The page of the IRI at `path` in `fmt` (HTML or an RDF format); None when the graph does not know it."""
     iri = site.iri_for(path)
-    # an HTML page shows at most MAX_INCOMING incoming links: it reads no more (the RDF answers read all)
-    facts = await F.gather(site.ask, iri, shown_incoming=F.MAX_INCOMING if fmt.kind != "graph" else None)
+    html = fmt.kind != "graph"
+    # an HTML page shows at most MAX_INCOMING incoming links: it reads no more, so its queries are small
+    # and run as a page's (Site.ask_for_page); the RDF answers read every triple, as any query does
+    facts = await F.gather(site.ask_for_page if html else site.ask, iri, shown_incoming=F.MAX_INCOMING if html else None)
     if facts is None:
         return None
-    if fmt.kind == "graph":
+    if not html:
         if facts.truncated:
             raise TooLarge(f"{iri} is in more than {site.limits.max_rows:,} triples; ask /sparql for them with LIMIT and OFFSET")
         assert fmt.writer is not None
         return fmt.writer(Result(form="CONSTRUCT", triples=facts.triples))
     if facts.kind() == "ontology" and path == "/ontology":
-        facts.extra["terms"] = await F.ontology_terms(site.ask)
+        facts.extra["terms"] = await F.ontology_terms(site.ask_for_page)
     partners, history = facts.extra.get("partners"), facts.extra.get("history")
     # the pictures are requests of their own (serve/pages/figures.py): the page names them
     shown = figures.for_page(site, path, facts.label(), city=bool(partners is not None and partners.rows), located=facts.wkt is not None,
