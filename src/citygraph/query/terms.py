@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -157,7 +158,10 @@ def term_text(term) -> str:
     return str(term)
 
 
+@lru_cache(maxsize=8192)
 def shorten(iri: str) -> str:
+    """A prefixed name for `iri` where a display prefix fits (kept per IRI: a page shortens the same
+    predicates and places many times over, in its text and in its sort keys)."""
     best = None
     for prefix, ns in DISPLAY_PREFIXES.items():
         if iri.startswith(ns) and (best is None or len(ns) > len(DISPLAY_PREFIXES[best])):
