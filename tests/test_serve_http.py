@@ -545,3 +545,43 @@ def test_a_workers_socket_gives_connections_without_nagles_delay():
         return value
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_worker_that_stops_is_replaced(request, curated_dumps, tmp_path_factory):
+    """`--workers 2`: a worker killed while serving is replaced by another, and the server keeps answering."""
+    folder = tmp_path_factory.mktemp("serve-replaced")
+    url = serve_server.start("replaced", [*serve_server.curated_args(curated_dumps), "--workers", "2"], request.config, folder)
+    main = serve_server._SERVERS["replaced"]["proc"].pid
+
+    def workers() -> list[int]:
+        return [p for p in _descendants(main) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+    deadline = time.monotonic() + 60
+    while len(workers()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    before = workers()
+    assert len(before) == 2
+    os.kill(before[0], 9)
+    while time.monotonic() < deadline:
+        now = workers()
+        if len(now) == 2 and before[0] not in now:
+            break
+        time.sleep(0.2)
+    now = workers()
+    assert len(now) == 2 and before[0] not in now and before[1] in now, (before, now)
+    answers = {httpx.Client(base_url=url).get("/health").status_code for _ in range(8)}  # new connections, either worker
+    assert answers == {200}
+    log = (folder / "serve-replaced.log").read_text()
+    assert re.search(r"worker [12] stopped \(exit code -9\); starting another", log), log
+
+
+def test_a_worker_that_fails_before_serving_stops_the_server():
+    """A worker that cannot start (here: a scope that does not exist) stops the whole server with exit 4."""
+    from citygraph.serve.http.server import Options, settings
+    from citygraph.serve.http.workers import WorkerFailed, Workers
+
+    opts = Options(port=serve_server.free_port(), scope="no-such-scope", workers=2)
+    with pytest.raises(WorkerFailed, match="stopped .* before it served") as failed:
+        Workers(opts, settings(opts)).run()
+    assert failed.value.exit_code == 4

@@ -12,7 +12,7 @@ Measured on the world build (docs/serve.md, "Workers"), two things went wrong wi
 So each worker here binds its own TCP socket (IPPROTO_TCP, so TCP_NODELAY) with SO_REUSEPORT:
 the kernel spreads new connections over the workers' sockets. The parent starts the workers,
 starts another in place of one that stops after it served, and stops them all on SIGINT or
-SIGTERM; a worker that stops before it serves stops the server (exit 1).
+SIGTERM; a worker that stops before it serves stops the server (exit 4).
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ from .backend import LocalBackend
 from .server import Options, settings, site_from_options
 
 STOP_WAIT = 10.0  # seconds a worker gets to finish its requests once told to stop
+
+
+class WorkerFailed(CitygraphError):
+    """A worker process stopped before it served (exit 4: its own messages above say why)."""
+
+    exit_code = 4
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -104,8 +110,8 @@ class Workers:
                 if process.exitcode is None:
                     continue
                 if not self.ready[index].is_set():
-                    raise CitygraphError(f"worker {index + 1} stopped (exit code {process.exitcode}) before it served; "
-                                         "see its messages above")
+                    raise WorkerFailed(f"worker {index + 1} stopped (exit code {process.exitcode}) before it served; "
+                                       "see its messages above")
                 print(f"citygraph: worker {index + 1} stopped (exit code {process.exitcode}); starting another", file=sys.stderr)
                 self.start(index)
 
