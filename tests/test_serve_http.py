@@ -576,12 +576,16 @@ def test_a_worker_that_stops_is_replaced(request, curated_dumps, tmp_path_factor
     assert re.search(r"worker [12] stopped \(exit code -9\); starting another", log), log
 
 
-def test_a_worker_that_fails_before_serving_stops_the_server():
-    """A worker that cannot start (here: a scope that does not exist) stops the whole server with exit 4."""
+def test_a_worker_that_fails_before_serving_stops_the_server(capfd):
+    """A worker that cannot start (here: a scope that does not exist) stops the whole server with its
+    exit code (2: bad input), its error said in one line, no traceback."""
     from citygraph.serve.http.server import Options, settings
     from citygraph.serve.http.workers import WorkerFailed, Workers
 
     opts = Options(port=serve_server.free_port(), scope="no-such-scope", workers=2)
     with pytest.raises(WorkerFailed, match="stopped .* before it served") as failed:
         Workers(opts, settings(opts)).run()
-    assert failed.value.exit_code == 4
+    assert failed.value.exit_code == 2
+    err = capfd.readouterr().err
+    assert re.search(r"citygraph: error: worker [12]: .*no-such-scope", err), err
+    assert "Traceback" not in err

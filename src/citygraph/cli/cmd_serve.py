@@ -46,7 +46,8 @@ def command(host, port, scope, extra, reasoner, base_url, public_url, endpoint, 
       citygraph serve --scope nanjing --port 8080 --dumps dist
       citygraph serve --endpoint http://127.0.0.1:7878/query
 
-    Exit 2 for bad options (or a port in use); 4 if a --workers process stops before it serves.
+    Exit 2 for bad options (or a port in use); with --workers, a worker that stops before it
+    serves stops the server with the worker's exit code.
     """
     from ..errors import BadInput
     from ..query.service_policy import DEFAULT_ALLOWED

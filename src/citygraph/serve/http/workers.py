@@ -12,7 +12,7 @@ Measured on the world build (docs/serve.md, "Workers"), two things went wrong wi
 So each worker here binds its own TCP socket (IPPROTO_TCP, so TCP_NODELAY) with SO_REUSEPORT:
 the kernel spreads new connections over the workers' sockets. The parent starts the workers,
 starts another in place of one that stops after it served, and stops them all on SIGINT or
-SIGTERM; a worker that stops before it serves stops the server (exit 4).
+SIGTERM; a worker that stops before it serves stops the server, with the worker's exit code.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 import uvicorn
 
-from ...errors import CitygraphError
+from ...errors import BadInput, CitygraphError
 from .. import record
 from ..app import create_app
 from ..site import Site
@@ -38,9 +38,12 @@ STOP_WAIT = 10.0  # seconds a worker gets to finish its requests once told to st
 
 
 class WorkerFailed(CitygraphError):
-    """A worker process stopped before it served (exit 4: its own messages above say why)."""
+    """A worker process stopped before it served: the server stops with the worker's exit code
+    (2 for bad input, 4 for a crash), its one-line error said above."""
 
-    exit_code = 4
+    def __init__(self, message: str, code: int | None):
+        super().__init__(message)
+        self.exit_code = code if code in (1, 2, 3, 4) else 4
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -67,12 +70,26 @@ class _Server(uvicorn.Server):
             self.ready.set()
 
 
-def _worker(opts: Options, uvicorn_settings: dict, ready: Any, made: tuple | None) -> None:
-    """One worker process: the site over the built store (opened read-only), served on its own socket."""
-    sock = listening_socket(opts.host, opts.port)
-    site = site_from_options(opts)
-    site.record = made  # the dataset's record, made once by the parent (serve/record.py); None: the worker makes it
-    _Server(uvicorn.Config(create_app(site), **uvicorn_settings), ready).run(sockets=[sock])
+def _worker(opts: Options, uvicorn_settings: dict, ready: Any, made: tuple | None, name: str) -> None:
+    """One worker process: the site over the built store (opened read-only), served on its own socket.
+    An error ends it with one line on stderr and citygraph's exit code, as the command would."""
+    try:
+        try:
+            sock = listening_socket(opts.host, opts.port)
+        except OSError as err:
+            raise BadInput(f"--host {opts.host} --port {opts.port}: cannot listen there ({err.strerror}); choose another port") from None
+        site = site_from_options(opts)
+        site.record = made  # the dataset's record, made once by the parent (serve/record.py); None: the worker makes it
+        _Server(uvicorn.Config(create_app(site), **uvicorn_settings), ready).run(sockets=[sock])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except CitygraphError as err:
+        print(f"citygraph: error: {name}: {err}", file=sys.stderr)
+        sys.exit(err.exit_code)
+    except Exception as err:  # noqa: BLE001 - a bug: one line, as the command says it
+        print(f"citygraph: error: {name}: unexpected {type(err).__name__}: {err} — this is a bug in citygraph; "
+              "run `citygraph --debug serve` without --workers for the traceback and report it", file=sys.stderr)
+        sys.exit(4)
 
 
 class Workers:
@@ -85,7 +102,9 @@ class Workers:
 
     def start(self, index: int) -> None:
         ready = self.context.Event()
-        process = self.context.Process(target=_worker, args=(self.opts, self.settings, ready, self.record), name=f"citygraph-worker-{index + 1}")
+        name = f"worker {index + 1}"
+        process = self.context.Process(target=_worker, args=(self.opts, self.settings, ready, self.record, name),
+                                       name=f"citygraph-{name.replace(' ', '-')}")
         process.start()
         if index < len(self.processes):
             self.processes[index], self.ready[index] = process, ready
@@ -111,7 +130,7 @@ class Workers:
                     continue
                 if not self.ready[index].is_set():
                     raise WorkerFailed(f"worker {index + 1} stopped (exit code {process.exitcode}) before it served; "
-                                       "see its messages above")
+                                       "its error is above", process.exitcode)
                 print(f"citygraph: worker {index + 1} stopped (exit code {process.exitcode}); starting another", file=sys.stderr)
                 self.start(index)
 
@@ -132,6 +151,9 @@ def run(opts: Options, site: Site) -> None:
     dataset's record once for all the workers, then closes its store; each worker opens its own."""
     made = None
     if isinstance(site.backend, LocalBackend):
-        made = record.made_now(site)
+        try:
+            made = record.made_now(site)
+        except Exception:  # noqa: BLE001 - then each worker makes it, and the page that needs it says what went wrong
+            made = None
         site.backend.store = None
     Workers(opts, settings(opts), made).run()
