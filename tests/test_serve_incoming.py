@@ -95,3 +95,16 @@ def test_a_page_under_the_cap_says_nothing_of_a_cap(curated):
     assert page.status_code == 200 and "(the first " not in page.text and "are in this page's data" not in page.text
     section = page.text.split('<section id="incoming">', 1)[1].split("</section>", 1)[0]
     assert section.count("<dd>") == _incoming_count(curated.store, ID + "source/gazetteer")
+
+
+def test_the_count_of_incoming_links_counts_a_link_in_two_graphs_once():
+    """The union default graph gives a triple once per named graph that holds it: the page counts
+    distinct (subject, predicate) pairs, as it lists them."""
+    store = ox.Store()
+    me, p = ox.NamedNode(ID + "place/Q1"), ox.NamedNode("https://w3id.org/citygraph/ontology#party")
+    g1, g2 = ox.NamedNode("https://w3id.org/citygraph/graph/a"), ox.NamedNode("https://w3id.org/citygraph/graph/b")
+    ties = [ox.NamedNode(ID + f"partnership/Q1-Q{n}") for n in (2, 3, 4)]
+    store.extend([ox.Quad(t, p, me, g1) for t in ties] + [ox.Quad(ties[0], p, me, g2)])  # the first tie in both graphs
+    assert _incoming_count(store, me.value) == 3
+    facts = asyncio.run(F.gather(Site(backend=LocalBackend(store=store)).ask, me.value, shown_incoming=1))
+    assert facts is not None and len(facts.incoming) == 1 and facts.incoming_total == 3
