@@ -452,11 +452,25 @@ def test_api_limit_parameter_like_the_cli(http, cli):
 
 def _descendants(pid: int) -> list[int]:
     out = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # the process ended meanwhile
+        return out
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):  # a thread (or the process) that ended meanwhile
+            continue
         for child in map(int, children):
             out += [child, *_descendants(child)]
     return out
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
@@ -466,8 +480,7 @@ def test_workers_serve_the_same_answers_with_capped_arenas(request, curated_dump
     main = serve_server._SERVERS["workers"]["proc"].pid
     deadline = time.monotonic() + 60
     while True:  # uvicorn starts its workers after the main process listens
-        workers = [p for p in _descendants(main) if "citygraph" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
-                   or b"multiprocessing" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        workers = [p for p in _descendants(main) if b"citygraph" in _cmdline(p) or b"multiprocessing" in _cmdline(p)]
         if len(workers) >= 2 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -478,18 +491,23 @@ def test_workers_serve_the_same_answers_with_capped_arenas(request, curated_dump
     assert len(bodies) == 1 and b"Q16666" in next(iter(bodies))  # whichever worker answers, one answer
 
 
-def _connections_of(pids: list[int], port: int) -> dict[int, int]:
-    """pid -> how many established TCP connections to `port` it holds (from /proc/net/tcp and each process's fds)."""
+def _connections_of(pids: list[int], port: int, state: str = "01") -> dict[int, int]:
+    """pid -> how many TCP sockets on `port` it holds in `state` (01: established, 0A: listening),
+    from /proc/net/tcp and each process's fds."""
     established = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED, on our side
+            if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:  # on our side
                 established.add(fields[9])
     counts = {}
     for pid in pids:
         links = []
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            fds = list(Path(f"/proc/{pid}/fd").iterdir())
+        except FileNotFoundError:  # the process ended meanwhile
+            fds = []
+        for fd in fds:
             try:
                 links.append(os.readlink(fd))
             except OSError:
@@ -508,7 +526,7 @@ def test_workers_share_the_connections(request, curated_dumps, tmp_path_factory)
     main = serve_server._SERVERS["workers"]["proc"].pid
     deadline = time.monotonic() + 60
     while True:  # until both workers listen: each binds its socket when it has started
-        workers = [p for p in _descendants(main) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        workers = [p for p in _descendants(main) if b"spawn_main" in _cmdline(p)]
         clients = [httpx.Client(base_url=url) for _ in range(16)]
         try:
             assert all(c.get("/health").status_code == 200 for c in clients)
@@ -555,12 +573,15 @@ def test_a_worker_that_stops_is_replaced(request, curated_dumps, tmp_path_factor
     main = serve_server._SERVERS["replaced"]["proc"].pid
 
     def workers() -> list[int]:
-        return [p for p in _descendants(main) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        return [p for p in _descendants(main) if b"spawn_main" in _cmdline(p)]
 
+    port = int(url.rsplit(":", 1)[1])
     deadline = time.monotonic() + 60
-    while len(workers()) < 2 and time.monotonic() < deadline:
+    while time.monotonic() < deadline:  # until both workers listen (killed while starting, a worker stops the server)
+        before = workers()
+        if len(before) == 2 and min(_connections_of(before, port, "0A").values()) > 0:
+            break
         time.sleep(0.2)
-    before = workers()
     assert len(before) == 2
     os.kill(before[0], 9)
     while time.monotonic() < deadline:
