@@ -30,7 +30,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["jsonld"] = script_json
     env.filters["short"] = shorten
-    env.globals.update(dict=dict, zip=zip)
+    env.globals.update(dict=dict, zip=zip, facts_items=facts_items, incoming_items=incoming_items, partner_rows=partner_rows)
     return env
 
 
@@ -72,3 +72,47 @@ def term_html(term, labels: dict[str, str], href) -> Markup:
             return Markup(_esc(term.value) + ' <span class="note">' + _esc(note) + "</span>")
         return escape(term.value)
     return escape(str(term))
+
+
+# The page's long lists are built here rather than in the template: a page shows up to hundreds of
+# terms, and Jinja's call and escape for each cost a fifth of a first visit. The HTML is the
+# template's, byte for byte (tests/test_serve_pages_html.py holds them to it).
+
+def facts_items(groups, show) -> Markup:
+    """The <dt>/<dd> items of the Facts list: each predicate, then its objects (a quote as a blockquote)."""
+    parts = []
+    for p, objects in groups:
+        parts.append("<dt>" + str(show(p)) + "</dt>\n")
+        if p.value.endswith("#quote"):
+            parts.extend('<dd class="quote"><blockquote>' + _esc(o.value) + "</blockquote></dd>\n" for o in objects)
+        else:
+            parts.extend("<dd>" + str(show(o)) + "</dd>\n" for o in objects)
+    return Markup("".join(parts))
+
+
+def incoming_items(groups, show, label) -> Markup:
+    """The <dt>/<dd> items of the incoming links: "is P of", then the things that link here."""
+    parts = []
+    for p, subjects in groups:
+        parts.append("<dt>is " + str(show(p)) + ("" if label(p.value).endswith(" of") else " of") + "</dt>\n")
+        parts.extend("<dd>" + str(show(s)) + "</dd>\n" for s in subjects)
+    return Markup("".join(parts))
+
+
+def partner_rows(result, show, href) -> Markup:
+    """The rows of a city's partners table, from the stored `partners` answer."""
+    parts = []
+    for row in result.rows:
+        r = dict(zip(result.variables, row, strict=True))
+        status = r["status"]
+        parts.append("<tr>\n"
+                     '<td class="partner">' + str(show(r["partner"])) + "</td>\n"
+                     "<td>" + str(show(r["country"])) + "</td>\n"
+                     "<td>" + str(show(r["kind"])) + "</td>\n"
+                     "<td>" + (_esc(r["listedYear"].value) if r["listedYear"] else "") + "</td>\n"
+                     "<td>" + (_esc(r["established"].value) if r["established"] else "") + "</td>\n"
+                     '<td class="status status-' + _esc(status.value if status else "unknown") + '">'
+                     + _esc(status.value if status and status.value else "\u2014") + "</td>\n"
+                     '<td><a href="' + _esc(href(r["tie"].value)) + '">the tie</a></td>\n'
+                     "</tr>\n")
+    return Markup("".join(parts))
