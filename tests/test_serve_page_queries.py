@@ -95,3 +95,18 @@ def test_a_page_over_an_external_endpoint_goes_through_the_gate(curated):
     assert page.status_code == 200 and "Nanjing" in page.text
     assert free.local is not None and free.local.threads
     assert all(t.startswith("citygraph-query") for t in free.local.threads), free.local.threads  # each in a query thread
+
+
+def test_a_worker_starts_with_the_record_its_parent_made(curated):
+    """`--workers N`: the parent makes the dataset's record once (record.made_now) and each worker's
+    site starts with it: asking for the record then makes nothing, and it is what a worker would make."""
+    from citygraph.serve import record
+
+    made = record.made_now(Site(backend=LocalBackend(store=curated.store)))
+    assert made[1].void_ttl is not None and made[1].triples  # written over the built store (no --dumps)
+
+    given = Site(backend=LocalBackend(store=curated.store))
+    given.record = made
+    assert asyncio.run(record.record_of(given)) is made[1]  # not made again
+    fresh = asyncio.run(record.record_of(Site(backend=LocalBackend(store=curated.store))))
+    assert fresh.void_ttl == made[1].void_ttl and fresh.schema == made[1].schema
