@@ -24,11 +24,14 @@ own start: templates, the stored-query catalogue), then every page at concurrenc
 reported as `pictures-first`. `--first-only` stops there (and starts no Oxigraph): the quick run
 to compare first visits with `--workers 1` and `--workers 2`. With more than one worker, each
 has its own kept pages, and a worker's first request for a page it has not rendered is a first
-visit even if the other worker has it. The server's resident memory (VmRSS) is read after that
-warm-up and after every cell, so warming up and growing can be told apart.
+visit even if the other worker has it. The server's resident memory (VmRSS, summed over its
+processes) is read after that warm-up and after every cell, so warming up and growing can be told
+apart; with it the anonymous part (the heap: the rest is file pages such as mapped libraries), the
+proportional share (Pss: pages the processes share counted once) and each process's own.
 
 It prints Markdown tables (requests, errors, req/s, p50 and p95 ms), the ratio of our /sparql
-throughput to Oxigraph's at each concurrency, the memory series, and the load average.
+throughput to Oxigraph's at each concurrency, the memory series (resident, anonymous,
+proportional), and the load average.
 Client and servers share the machine: compare ratios within one run, not absolute figures.
 
     python benchmarks/serve.py --scope nanjing --requests 200
@@ -88,11 +91,20 @@ def wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float = 900) 
             time.sleep(0.2)
 
 
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+MEMORY_FIELDS = ("Rss", "Anonymous", "Pss")  # /proc/PID/smaps_rollup: resident, of it anonymous (not file pages), proportional
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """A process's resident kB (VmRSS, the target's measure), the anonymous part of it (the heap:
+    file pages such as the store's mapped files are the rest) and its proportional share (Pss:
+    pages shared with the other workers counted once across them)."""
+    out = dict.fromkeys(MEMORY_FIELDS, 0)
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in out:
+                out[key] = int(rest.split()[0])
+    return out
 
 
 def stored_mix(store: ox.Store) -> list[tuple[str, dict, str, str, int]]:
@@ -230,11 +242,13 @@ def start_servers(args, tmp: Path, nq: Path | None, logs: contextlib.ExitStack, 
     return ours, f"http://127.0.0.1:{our_port}", ox_url
 
 
-def server_rss(proc: subprocess.Popen) -> int:
-    """Resident kB of `citygraph serve` (with --workers N: its worker processes' sum, the parent's included)."""
+def server_memory(proc: subprocess.Popen) -> dict[str, int]:
+    """`memory_kb` of `citygraph serve` (with --workers N: its processes' sum, the parent's included),
+    with each process's resident kB under its pid."""
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     pids = [proc.pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
-    return sum(rss_kb(p) for p in pids)
+    each = {pid: memory_kb(pid) for pid in pids}
+    return {field: sum(m[field] for m in each.values()) for field in MEMORY_FIELDS} | {"each": {pid: m["Rss"] for pid, m in each.items()}}
 
 
 def html_get(paths: list[str]) -> list[tuple[str, dict, dict]]:
@@ -270,12 +284,12 @@ def run_cells(args, levels: list[int], cells: dict, ours: subprocess.Popen) -> t
     memory: list = []
     first_visits(cells, table)
     if args.first_only:
-        memory.append(("after the first visits", server_rss(ours)))
+        memory.append(("after the first visits", server_memory(ours)))
         return table, memory
     for name, (base, reqs) in cells.items():  # warm up: every other request once
         if name not in ("pages", "pictures"):
             asyncio.run(load(reqs, base, 1 if name.endswith("-heavy") else 4))
-    memory.append(("after warm-up", server_rss(ours)))
+    memory.append(("after warm-up", server_memory(ours)))
     for c in levels:
         for name, (base, reqs) in cells.items():
             heavy = name.endswith("-heavy")
@@ -283,9 +297,10 @@ def run_cells(args, levels: list[int], cells: dict, ours: subprocess.Popen) -> t
                 continue  # the heavy answers take seconds each: concurrency above 8 only queues them
             r = asyncio.run(load(cycle(reqs, args.heavy_requests if heavy else args.requests), base, c))
             table.append((name, c, r))
-            memory.append((f"{name} c={c}", server_rss(ours)))
+            memory.append((f"{name} c={c}", server_memory(ours)))
             print(f"  {name:15} c={c:<3} {r['rps']:8.1f} req/s  p95 {r['p95']:8.1f} ms  errors {r['errors']}  "
-                  f"rss {memory[-1][1] / 1024:.0f} MB  load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+                  f"rss {memory[-1][1]['Rss'] / 1024:.0f} MB (anon {memory[-1][1]['Anonymous'] / 1024:.0f}, "
+                  f"each {'/'.join(f'{kb / 1024:.0f}' for kb in memory[-1][1]['each'].values())})  load {os.getloadavg()[0]:.1f}", file=sys.stderr)
             for what, k in r["failures"].most_common(5):
                 print(f"      {k} x {what}", file=sys.stderr)
     return table, memory
@@ -308,11 +323,13 @@ def report(args, quads: int, mix: dict, pages: list, table: list, memory: list, 
               + "".join(f"; heavy c={c}: {rps[('sparql-heavy', c)] / rps[('oxigraph-heavy', c)]:.0%}" for c in levels if ("sparql-heavy", c) in rps))
     total = sum(r["n"] for _n, _c, r in table)
     errors = sum(r["errors"] for _n, _c, r in table)
-    start, end, peak = memory[0][1], memory[-1][1], max(kb for _w, kb in memory)
     print(f"errors: {errors} in {total:,} requests")
-    print(f"citygraph serve resident memory: {start / 1024:.0f} MB after warm-up, {end / 1024:.0f} MB at the end "
-          f"({(end - start) / max(start, 1):+.1%}), peak {peak / 1024:.0f} MB; after each cell: "
-          + ", ".join(f"{kb / 1024:.0f}" for _w, kb in memory[1:]))
+    for field, what in (("Rss", "resident memory (VmRSS)"), ("Anonymous", "of it anonymous"), ("Pss", "proportional (Pss)")):
+        series = [m[field] for _w, m in memory]
+        start, end = series[0], series[-1]
+        print(f"citygraph serve {what}: {start / 1024:.0f} MB after warm-up, {end / 1024:.0f} MB at the end "
+              f"({(end - start) / max(start, 1):+.1%}), peak {max(series) / 1024:.0f} MB; after each cell: "
+              + ", ".join(f"{kb / 1024:.0f}" for kb in series[1:]))
 
 
 def main() -> None:

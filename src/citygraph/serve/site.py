@@ -4,7 +4,7 @@
 the gate (concurrency queue, timeout) and the backend (read-only, SERVICE allow-list, row cap).
 `Site.ask_for_page` is the door for a linked-data page's own small queries (below).
 `Site.kept` holds the pages already rendered from a local (read-only) store (serve/pages/kept.py);
-`Site.trimmer` gives the memory of large answers back to the system (serve/memory.py).
+`Site.trimmer` gives the memory of freed answers back to the system (serve/memory.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Site:
     record: Any = field(default=None, repr=False, compare=False)  # (version of --dumps, the dataset's record): serve/record.py
     drawn: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # the world pictures, drawn once (serve/pages/figures.py)
     kept: Kept | None = field(default=None, repr=False, compare=False)  # rendered pages; None: render every time
-    trimmer: Trimmer = field(default_factory=Trimmer, repr=False, compare=False)  # frees large answers' memory (serve/memory.py)
+    trimmer: Trimmer = field(default_factory=Trimmer, repr=False, compare=False)  # gives freed answers' memory back (serve/memory.py)
 
     def __post_init__(self) -> None:
         if not self.base_url.endswith("/"):
@@ -52,7 +52,7 @@ class Site:
         assert self.gate is not None
         budget = self.limits.timeout if timeout is None else timeout
         answer = await self.gate.run(lambda: self.backend.ask(text, timeout=budget, max_rows=max_rows, **kw), budget)
-        self.trimmer.after_answer(answer.result, len(answer.result.rows) + len(answer.result.triples))
+        self.trimmer.after_answer(answer.result)
         return answer
 
     async def ask_for_page(self, text: str, *, max_rows: int | None = None) -> Answer:
@@ -69,7 +69,7 @@ class Site:
         if not isinstance(self.backend, LocalBackend):
             return await self.ask(text, max_rows=max_rows)
         answer = self.backend.ask(text, timeout=self.limits.timeout, max_rows=max_rows)
-        self.trimmer.after_answer(answer.result, len(answer.result.rows) + len(answer.result.triples))
+        self.trimmer.after_answer(answer.result)
         return answer
 
     # IRIs <-> paths ----------------------------------------------------------------------

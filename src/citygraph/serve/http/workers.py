@@ -28,7 +28,7 @@ from typing import Any
 import uvicorn
 
 from ...errors import BadInput, CitygraphError
-from .. import record
+from .. import memory, record
 from ..app import create_app
 from ..site import Site
 from .backend import LocalBackend
@@ -155,4 +155,5 @@ def run(opts: Options, site: Site) -> None:
         except Exception:  # noqa: BLE001 - then each worker makes it, and the page that needs it says what went wrong
             made = None
         site.backend.store = None
+        memory.give_back()  # what making the record used: the parent only watches the workers from here on
     Workers(opts, settings(opts), made).run()
