@@ -206,7 +206,12 @@ async def load(requests: list[tuple[str, dict, dict]], base: str, concurrency: i
     wall = time.perf_counter() - started
     latencies.sort()
     return {"n": len(latencies), "errors": sum(failures.values()), "failures": failures, "rps": len(latencies) / wall,
-            "p50": statistics.median(latencies) * 1000, "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000}
+            "p50": statistics.median(latencies) * 1000, "p95": p95_ms(latencies), "latencies": latencies}
+
+
+def p95_ms(latencies: list[float]) -> float:
+    """The 95th percentile of sorted latencies (seconds), in ms."""
+    return latencies[int(0.95 * (len(latencies) - 1))] * 1000
 
 
 def cycle(items: list, n: int) -> list:
@@ -321,6 +326,11 @@ def report(args, quads: int, mix: dict, pages: list, table: list, memory: list, 
         print("\n/sparql throughput as a share of oxigraph serve's: "
               + ", ".join(f"c={c}: {rps[('sparql', c)] / rps[('oxigraph', c)]:.0%}" for c in levels)
               + "".join(f"; heavy c={c}: {rps[('sparql-heavy', c)] / rps[('oxigraph-heavy', c)]:.0%}" for c in levels if ("sparql-heavy", c) in rps))
+    cells = {(name, c): r for name, c, r in table}
+    for kind in ("pages", "pictures"):  # every request for them at concurrency 8: first visits and repeat visits together
+        if (f"{kind}-first", 8) in cells and (kind, 8) in cells:
+            both = sorted(cells[(f"{kind}-first", 8)]["latencies"] + cells[(kind, 8)]["latencies"])
+            print(f"{kind} at concurrency 8, first and repeat visits together: {len(both):,} requests, p95 {p95_ms(both):.1f} ms")
     total = sum(r["n"] for _n, _c, r in table)
     errors = sum(r["errors"] for _n, _c, r in table)
     print(f"errors: {errors} in {total:,} requests")

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from citygraph.errors import BadInput
+from citygraph.query import results
 from citygraph.query.catalogue import catalogue
 from citygraph.serve.api import openapi
 from citygraph.serve.http import media
@@ -105,6 +106,15 @@ def test_local_backend_caps_rows_and_refuses_services():
     with pytest.raises(BadInput, match="allow-list"):
         backend.ask("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
 
+
+def test_a_rows_values_follow_the_projection_order_with_unbound_as_none():
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")))
+    text = "SELECT ?o ?missing ?s WHERE { ?s ?p ?o OPTIONAL { ?s <urn:q> ?missing } }"
+    local = LocalBackend(store=store).ask(text).result
+    assert local.variables == ["o", "missing", "s"]
+    assert local.rows == [(ox.Literal("o"), None, ox.NamedNode("urn:s"))]
+    assert results.run_local(text, store).rows == local.rows  # the CLI's path reads rows the same way
 
 def test_openapi_has_one_operation_per_stored_query():
     queries = catalogue()

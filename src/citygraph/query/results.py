@@ -80,7 +80,7 @@ def _from_solutions(form: str, answer) -> Result:
     if isinstance(answer, ox.QueryTriples):
         return Result(form=form if form in GRAPH_FORMS else "CONSTRUCT", triples=list(answer))
     variables = [v.value for v in answer.variables]
-    rows = [tuple(sol[v] for v in variables) for sol in answer]
+    rows = [tuple(sol) for sol in answer]  # a solution iterates over its values in the order of `variables`
     return Result(form="SELECT", variables=variables, rows=rows)
 
 

@@ -6,6 +6,7 @@ Used to read a query's form, find the groups to bind parameters in, and spot SER
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import BadInput
 
@@ -43,8 +44,10 @@ def query_form(text: str, where: str = "the query") -> str:
     raise BadInput(f"{where}: not a SPARQL query (no SELECT, CONSTRUCT, ASK or DESCRIBE); updates are not run")
 
 
+@lru_cache(maxsize=512)
 def outer_group_start(text: str) -> int | None:
-    """Offset just after the '{' that opens the query's outer WHERE group, or None."""
+    """Offset just after the '{' that opens the query's outer WHERE group, or None. Kept per text:
+    a server binds the same stored query for every page (lexing it took 0.4 ms of a city page's 9)."""
     form = None
     after_where = False
     for kind, value, _start, end, depth in _tokens(text):

@@ -127,7 +127,7 @@ def _collect(form: str, answer, cap: int, deadline: float, timeout: float) -> An
     if isinstance(answer, ox.QueryTriples):
         return Answer(Result(form=form if form in results.GRAPH_FORMS else "CONSTRUCT", triples=items), truncated)
     variables = [v.value for v in answer.variables]
-    rows = [tuple(sol[v] for v in variables) for sol in items]
+    rows = [tuple(sol) for sol in items]  # a solution iterates over its values in the order of `variables`
     return Answer(Result(form="SELECT", variables=variables, rows=rows), truncated)
 
 
