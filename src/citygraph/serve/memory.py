@@ -26,7 +26,8 @@ trims, not instead of them (alone, an earlier measurement gave no gain: docs/ser
 `MALLOC_ARENA_MAX` the user set is left as it is.
 
 `give_back` does the same once, now: the parent of `--workers` calls it after making the
-dataset's record and closing its store (its resident memory 118 → 89 MB on the world build).
+dataset's record and closing its store (its resident memory 115 → 63 MB in the world runs of
+benchmarks/serve.py).
 
 Elsewhere than glibc (musl, macOS) there is no `malloc_trim` or `mallopt` and this does nothing.
 """
