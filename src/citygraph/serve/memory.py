@@ -10,8 +10,8 @@ answer. That is the allocator, not a leak: `malloc_trim(0)` hands the free pages
 Small answers leave freed memory behind too, once many run at the same time: with two workers
 and trims after large answers (5,000 rows or more) only, each worker's anonymous memory grew
 27-35 MB over a world run, most of it in the everyday cells at concurrency 8 and 32 (resident
-memory +16.0 %); trimming after any answer gave +4.0 % and +6.0 % in the next two runs, at the
-same throughput (docs/serve.md, "Workers"). So once an answer's objects are freed (its response
+memory +16.0 %); trimming after any answer gave +4.0 % and +6.0 % in the next two runs and
++0.1 % to −8.2 % in four more, at the same throughput (docs/serve.md, "Workers"). So once an answer's objects are freed (its response
 written), the server trims, at most once every `INTERVAL` seconds, in a worker thread (the call
 releases the GIL). A trim took 3.4 ms (median) and 27 ms (p95) in those runs, 77 of them in
 four minutes: about 0.2 % of a core.
@@ -45,7 +45,7 @@ import weakref
 from collections.abc import Callable
 
 DELAY = 0.5        # seconds after the answer's objects are freed (its response is being sent meanwhile)
-INTERVAL = 2.0     # seconds: at most one trim per interval, however many large answers
+INTERVAL = 2.0     # seconds: at most one trim per interval, however many answers
 
 
 def _libc_function(name: str):
