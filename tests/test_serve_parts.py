@@ -116,6 +116,13 @@ def test_a_rows_values_follow_the_projection_order_with_unbound_as_none():
     assert local.rows == [(ox.Literal("o"), None, ox.NamedNode("urn:s"))]
     assert results.run_local(text, store).rows == local.rows  # the CLI's path reads rows the same way
 
+def test_a_workers_error_is_the_commands_one_line_and_a_crash_exits_4():
+    from citygraph.errors import error_line
+    from citygraph.serve.http.workers import WorkerFailed
+
+    assert error_line("worker 1: the store\n  is locked\t(by pid 7)") == "citygraph: error: worker 1: the store is locked (by pid 7)"
+    assert [WorkerFailed("x", code).exit_code for code in (1, 2, 3, 4, 0, -9, 17, None)] == [1, 2, 3, 4, 4, 4, 4, 4]
+
 def test_openapi_has_one_operation_per_stored_query():
     queries = catalogue()
     doc = openapi(queries)

@@ -1,6 +1,7 @@
-"""One error family for citygraph, each kind with its exit code.
+"""One error family for citygraph, each kind with its exit code, and the one line that says an error.
 
-Only the CLI turns these into exit codes; library code raises them and never calls sys.exit.
+Only the CLI (and a `serve --workers` worker process, which ends as the command would) turns
+these into exit codes; library code raises them and never calls sys.exit.
 """
 
 from __future__ import annotations
@@ -49,3 +50,14 @@ EXIT_CODES = {
     3: "remote or network failure: an endpoint that failed, timed out or answered nonsense; an offline cache miss",
     4: "internal error: a bug in citygraph; rerun with --debug for the traceback and report it",
 }
+
+
+def one_line(text: object) -> str:
+    """The text with its whitespace and line breaks collapsed to single spaces."""
+    return " ".join(str(text).split())
+
+
+def error_line(message: object) -> str:
+    """`citygraph: error: …` on one line: how the command, and each worker process of
+    `serve --workers`, says an error on stderr."""
+    return "citygraph: error: " + one_line(message)

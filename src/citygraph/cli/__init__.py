@@ -20,7 +20,7 @@ import sys
 
 import click
 
-from ..errors import EXIT_CODES, CitygraphError
+from ..errors import EXIT_CODES, CitygraphError, error_line, one_line
 from ..version import __version__
 
 _PREFIX = "cmd_"
@@ -69,13 +69,9 @@ def group(debug):
     _STATE["debug"] = debug
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def usage_message(err: click.UsageError) -> str:
     """A click usage error as one line naming the command and where its help is."""
-    message = _one_line(err.format_message()).rstrip(".")
+    message = one_line(err.format_message()).rstrip(".")
     message = message[:1].lower() + message[1:]
     path = err.ctx.command_path if err.ctx is not None else "citygraph"
     if path != "citygraph":
@@ -84,7 +80,7 @@ def usage_message(err: click.UsageError) -> str:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(f"citygraph: error: {_one_line(message)}", err=True)
+    click.echo(error_line(message), err=True)
     sys.exit(code)
 
 

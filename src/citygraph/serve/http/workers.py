@@ -27,7 +27,7 @@ from typing import Any
 
 import uvicorn
 
-from ...errors import BadInput, CitygraphError
+from ...errors import EXIT_CODES, BadInput, CitygraphError, error_line
 from .. import memory, record
 from ..app import create_app
 from ..site import Site
@@ -43,7 +43,7 @@ class WorkerFailed(CitygraphError):
 
     def __init__(self, message: str, code: int | None):
         super().__init__(message)
-        self.exit_code = code if code in (1, 2, 3, 4) else 4
+        self.exit_code = code if code and code in EXIT_CODES else 4  # killed by a signal (negative): a crash
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -83,11 +83,13 @@ def _worker(opts: Options, uvicorn_settings: dict, ready: Any, made: tuple | Non
     except KeyboardInterrupt:
         sys.exit(130)
     except CitygraphError as err:
-        print(f"citygraph: error: {name}: {err}", file=sys.stderr)
+        if err.details:
+            print(err.details, file=sys.stderr)
+        print(error_line(f"{name}: {err}"), file=sys.stderr)
         sys.exit(err.exit_code)
     except Exception as err:  # noqa: BLE001 - a bug: one line, as the command says it
-        print(f"citygraph: error: {name}: unexpected {type(err).__name__}: {err} — this is a bug in citygraph; "
-              "run `citygraph --debug serve` without --workers for the traceback and report it", file=sys.stderr)
+        print(error_line(f"{name}: unexpected {type(err).__name__}: {err} — this is a bug in citygraph; "
+                         "run `citygraph --debug serve` without --workers for the traceback and report it"), file=sys.stderr)
         sys.exit(4)
 
 
